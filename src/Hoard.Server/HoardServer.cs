@@ -1,0 +1,334 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Hoard.Server.Network;
+using Hoard.Server.Text;
+using Hoard.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hoard.Server;
+
+/// <summary>
+/// A memcached-compatible cache server: listeners, connections and the cache engine they share.
+/// <c>-t</c> worker threads are the socket engine's event threads, which run each request to completion
+/// without a thread-pool hop (memcached's own model of one event loop per worker).
+/// </summary>
+public sealed class HoardServer : IAsyncDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly CacheEngine _engine;
+    private readonly ServerContext _context;
+    private readonly TextCommandHandler _handler;
+    private readonly List<Socket> _listeners = [];
+    private readonly List<EndPoint> _tcpEndPoints = [];
+    private readonly ConcurrentDictionary<long, ClientConnection> _connections = new();
+    private readonly ConcurrentDictionary<long, Task> _connectionTasks = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _acceptLoops = [];
+    private Timer? _idleTimer;
+    private long _nextConnectionId;
+    private int _stopRequested;
+
+    public HoardServer(ServerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+            throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        _options = options;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Hoard.Server");
+        ConfigureSocketEngine(options.Threads);
+        _engine = new CacheEngine(new CacheOptions
+        {
+            MemoryLimitBytes = options.MemoryLimitBytes,
+            MaxItemSize = options.MaxItemSize,
+            EvictionsEnabled = !options.DisableEvictions,
+            CasEnabled = !options.DisableCas,
+        });
+        _context = new ServerContext(options, _engine)
+        {
+            RequestShutdown = () => _ = StopAsync("shutdown command"),
+            AcceptingConnections = () => Volatile.Read(ref _stopRequested) == 0,
+        };
+        _handler = new TextCommandHandler(_context);
+    }
+
+    public IReadOnlyList<EndPoint> TcpEndPoints => _tcpEndPoints;
+
+    /// <summary>UDP is not served yet; always empty.</summary>
+    public IReadOnlyList<EndPoint> UdpEndPoints { get; } = [];
+
+    /// <summary>Completes when the server has stopped (<see cref="StopAsync()"/> or the <c>shutdown</c> command).</summary>
+    public Task Completion => _completion.Task;
+
+    public ServerContext Context => _context;
+
+    /// <summary>
+    /// Sets the socket engine's event thread count and turns on inline completions. The runtime reads these
+    /// once, when the first socket is created, so this must run before any socket work in the process.
+    /// </summary>
+    public static void ConfigureSocketEngine(int threads)
+    {
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            if (_options.UnixSocketPath is { } path)
+                BindUnixSocket(path);
+            else
+                foreach (var endPoint in ResolveListenEndPoints())
+                    BindTcp(endPoint);
+        }
+        catch
+        {
+            foreach (var listener in _listeners)
+                listener.Dispose();
+            _listeners.Clear();
+            throw;
+        }
+        if (_options.UdpPort > 0)
+            Log.UdpNotSupported(_logger, _options.UdpPort);
+
+        foreach (var listener in _listeners)
+            _acceptLoops.Add(AcceptLoopAsync(listener));
+        if (_options.IdleTimeout > TimeSpan.Zero)
+            _idleTimer = new Timer(_ => CloseIdleConnections(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync() => StopAsync("stop requested");
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task StopAsync(string reason)
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
+        {
+            await _completion.Task.ConfigureAwait(false);
+            return;
+        }
+        Log.ShuttingDown(_logger, reason);
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            if (_idleTimer is not null)
+                await _idleTimer.DisposeAsync().ConfigureAwait(false);
+            foreach (var listener in _listeners)
+                listener.Dispose();
+            await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+            foreach (var connection in _connections.Values)
+                connection.Dispose();
+            await Task.WhenAll(_connectionTasks.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Connections that did not end in time are abandoned; the process is going away.
+        }
+        finally
+        {
+            if (_options.UnixSocketPath is { } path)
+                TryDelete(path);
+            _engine.Dispose();
+            _completion.TrySetResult();
+        }
+    }
+
+    private IEnumerable<IPEndPoint> ResolveListenEndPoints()
+    {
+        foreach (var entry in _options.ListenAddresses)
+        {
+            string host = entry;
+            int port = _options.Port;
+            // "addr:port", "[v6]:port" or a bare address (IPv6 addresses contain colons themselves).
+            int colon = entry.LastIndexOf(':');
+            if (entry.StartsWith('[') && entry.Contains("]:", StringComparison.Ordinal))
+            {
+                host = entry[1..entry.IndexOf(']')];
+                port = int.Parse(entry[(entry.IndexOf("]:", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (colon > 0 && entry.IndexOf(':') == colon)
+            {
+                host = entry[..colon];
+                port = int.Parse(entry[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            host = host.Trim('[', ']');
+            if (host is "*" or "" or "0.0.0.0")
+            {
+                yield return new IPEndPoint(IPAddress.Any, port);
+                continue;
+            }
+            if (IPAddress.TryParse(host, out var address))
+            {
+                yield return new IPEndPoint(address, port);
+                continue;
+            }
+            foreach (var resolved in Dns.GetHostAddresses(host))
+                yield return new IPEndPoint(resolved, port);
+        }
+    }
+
+    private void BindTcp(IPEndPoint endPoint)
+    {
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+                listener.DualMode = false;
+            listener.Bind(endPoint);
+            listener.Listen(_options.Backlog);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listeners.Add(listener);
+        var bound = listener.LocalEndPoint!;
+        _tcpEndPoints.Add(bound);
+        Log.Listening(_logger, bound);
+    }
+
+    private void BindUnixSocket(string path)
+    {
+        TryDelete(path);
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, (UnixFileMode)(_options.UnixSocketMask & 0x1ff));
+            listener.Listen(_options.Backlog);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listeners.Add(listener);
+        Log.Listening(_logger, "unix:" + path);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        var token = _stopping.Token;
+        string name = listener.LocalEndPoint?.ToString() ?? "listener";
+        while (!token.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                if (token.IsCancellationRequested)
+                    return;
+                // Running out of descriptors must not end the listener; back off briefly instead.
+                Log.AcceptFailed(_logger, name, ex);
+                await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+            Admit(client, token);
+        }
+    }
+
+    private void Admit(Socket client, CancellationToken token)
+    {
+        var stats = _context.Statistics;
+        if (stats.CurrentConnections >= _options.MaxConnections)
+        {
+            stats.ConnectionRejected();
+            Log.ConnectionRefused(_logger, stats.CurrentConnections, _options.MaxConnections);
+            try
+            {
+                client.Blocking = false;
+                client.Send("ERROR Too many open connections\r\n"u8);
+            }
+            catch (SocketException)
+            {
+            }
+            client.Dispose();
+            return;
+        }
+        if (client.AddressFamily != AddressFamily.Unix)
+            client.NoDelay = true;
+        long id = Interlocked.Increment(ref _nextConnectionId);
+        stats.ConnectionOpened();
+        var connection = new ClientConnection(client, _context, _handler);
+        _connections[id] = connection;
+        if (_logger.IsEnabled(LogLevel.Debug))
+            Log.ConnectionOpened(_logger, id, client.RemoteEndPoint);
+        _connectionTasks[id] = RunConnectionAsync(id, connection, token);
+    }
+
+    private async Task RunConnectionAsync(long id, ClientConnection connection, CancellationToken token)
+    {
+        try
+        {
+            await connection.RunAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug reached by one client must not take the others down.
+            Log.ConnectionFailed(_logger, id, ex);
+        }
+        finally
+        {
+            _connections.TryRemove(id, out _);
+            _connectionTasks.TryRemove(id, out _);
+            _context.Statistics.ConnectionClosed();
+            Log.ConnectionClosed(_logger, id);
+        }
+    }
+
+    private void CloseIdleConnections()
+    {
+        long limit = (long)_options.IdleTimeout.TotalMilliseconds;
+        long now = Environment.TickCount64;
+        foreach (var (id, connection) in _connections)
+        {
+            long idle = now - connection.LastActivity;
+            if (idle < limit)
+                continue;
+            _context.Statistics.AddIdleKick();
+            if (_logger.IsEnabled(LogLevel.Debug))
+                Log.IdleClosed(_logger, id, idle / 1000);
+            connection.Dispose();
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hoard.Server;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {EndPoint}")]
+    public static partial void Listening(ILogger logger, object endPoint);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Connection {Id} from {Remote} opened")]
+    public static partial void ConnectionOpened(ILogger logger, long id, System.Net.EndPoint? remote);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Connection {Id} closed")]
+    public static partial void ConnectionClosed(ILogger logger, long id);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Refused a connection: {Current} of {Max} connections open (-c)")]
+    public static partial void ConnectionRefused(ILogger logger, long current, int max);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Connection {Id} failed")]
+    public static partial void ConnectionFailed(ILogger logger, long id, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Accept failed on {EndPoint}")]
+    public static partial void AcceptFailed(ILogger logger, string endPoint, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Shutting down: {Reason}")]
+    public static partial void ShuttingDown(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Connection {Id} idle for {Seconds}s, closed (idle_timeout)")]
+    public static partial void IdleClosed(ILogger logger, long id, long seconds);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "UDP port {Port} requested, but Hoard does not serve UDP yet; UDP stays off")]
+    public static partial void UdpNotSupported(ILogger logger, int port);
+}

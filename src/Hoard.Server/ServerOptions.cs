@@ -1,0 +1,96 @@
+namespace Hoard.Server;
+
+/// <summary>Which wire protocols a listener accepts (memcached's <c>-B</c>).</summary>
+public enum ProtocolMode
+{
+    Auto,
+    Ascii,
+    Binary,
+}
+
+/// <summary>
+/// Settings of <c>hoard server</c>. Defaults are memcached 1.6's, except the listen address, which is
+/// loopback: a cache open on every interface is how caches get abused.
+/// </summary>
+public sealed class ServerOptions
+{
+    public const int DefaultPort = 11211;
+
+    /// <summary>TCP port (<c>-p</c>); 0 binds a free port.</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>UDP port (<c>-U</c>); 0 turns UDP off (the default, see docs/configuration.md).</summary>
+    public int UdpPort { get; set; }
+
+    /// <summary>Addresses to listen on (<c>-l</c>, comma separated, optionally <c>addr:port</c>).</summary>
+    public IList<string> ListenAddresses { get; } = new List<string> { "127.0.0.1" };
+
+    /// <summary>Unix socket path (<c>-s</c>); when set, TCP is not used.</summary>
+    public string? UnixSocketPath { get; set; }
+
+    /// <summary>Permissions of the unix socket (<c>-a</c>, octal).</summary>
+    public int UnixSocketMask { get; set; } = Convert.ToInt32("700", 8);
+
+    /// <summary>Item memory limit in bytes (<c>-m</c> is in megabytes).</summary>
+    public long MemoryLimitBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Maximum simultaneous connections (<c>-c</c>).</summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>Worker threads (<c>-t</c>).</summary>
+    public int Threads { get; set; } = 4;
+
+    /// <summary>Largest item (<c>-I</c>).</summary>
+    public int MaxItemSize { get; set; } = 1024 * 1024;
+
+    /// <summary><c>-M</c>: answer out-of-memory instead of evicting.</summary>
+    public bool DisableEvictions { get; set; }
+
+    /// <summary><c>-C</c>: do not use CAS.</summary>
+    public bool DisableCas { get; set; }
+
+    /// <summary><c>-A</c>: allow the <c>shutdown</c> command.</summary>
+    public bool EnableShutdownCommand { get; set; }
+
+    /// <summary><c>-F</c>: refuse <c>flush_all</c>.</summary>
+    public bool DisableFlushAll { get; set; }
+
+    /// <summary><c>-R</c>: most requests served on one connection before yielding to others.</summary>
+    public int RequestsPerEvent { get; set; } = 20;
+
+    /// <summary><c>-b</c>: listen backlog.</summary>
+    public int Backlog { get; set; } = 1024;
+
+    /// <summary><c>-B</c>: accepted protocols.</summary>
+    public ProtocolMode Protocol { get; set; } = ProtocolMode.Auto;
+
+    /// <summary><c>-v</c> count: 0 quiet, 1 errors/warnings, 2 requests and replies, 3 internal state.</summary>
+    public int Verbosity { get; set; }
+
+    /// <summary><c>-o idle_timeout</c>: close connections idle this long (0 = never).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Longest command line, other than multi-key retrievals, before the connection is closed.</summary>
+    public int MaxLineLength { get; set; } = 2048;
+
+    /// <summary>Where to write bound ports (memcached's <c>MEMCACHED_PORT_FILENAME</c>).</summary>
+    public string? PortFileName { get; set; }
+
+    /// <summary>Checks combinations that cannot work; returns the problems, empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Port is < 0 or > 65535) errors.Add($"port {Port} is out of range 0-65535");
+        if (UdpPort is < 0 or > 65535) errors.Add($"UDP port {UdpPort} is out of range 0-65535");
+        if (MemoryLimitBytes <= 0) errors.Add("memory limit must be positive");
+        if (MaxConnections <= 0) errors.Add("max connections must be positive");
+        if (Threads <= 0) errors.Add("number of threads must be greater than 0");
+        if (MaxItemSize < 1024) errors.Add("item max size cannot be less than 1024 bytes");
+        if (MaxItemSize > 1024 * 1024 * 1024) errors.Add("cannot set item size limit higher than 1 gigabyte");
+        if (MaxItemSize > MemoryLimitBytes / 2)
+            errors.Add("item max size cannot be larger than half of the memory limit (-m)");
+        if (RequestsPerEvent <= 0) errors.Add("number of requests per event must be greater than 0");
+        if (Backlog <= 0) errors.Add("backlog must be positive");
+        return errors;
+    }
+}

@@ -1,0 +1,78 @@
+namespace Hoard.Server.Statistics;
+
+/// <summary>Server-wide counters that the cache engine does not see (connections, bytes, commands).</summary>
+public sealed class ServerStatistics
+{
+    private long _currentConnections;
+    private long _totalConnections;
+    private long _rejectedConnections;
+    private long _bytesRead;
+    private long _bytesWritten;
+    private long _getCommands;
+    private long _getKeys;
+    private long _metaCommands;
+    private long _storeTooLarge;
+    private long _storeNoMemory;
+    private long _connectionYields;
+    private long _idleKicks;
+
+    public long CurrentConnections => Volatile.Read(ref _currentConnections);
+    public long TotalConnections => Volatile.Read(ref _totalConnections);
+    public long RejectedConnections => Volatile.Read(ref _rejectedConnections);
+    public long BytesRead => Volatile.Read(ref _bytesRead);
+    public long BytesWritten => Volatile.Read(ref _bytesWritten);
+    /// <summary>Keys requested by retrievals (memcached's <c>cmd_get</c> counts keys, not commands).</summary>
+    public long GetKeys => Volatile.Read(ref _getKeys);
+    public long GetCommands => Volatile.Read(ref _getCommands);
+    public long MetaCommands => Volatile.Read(ref _metaCommands);
+    public long StoreTooLarge => Volatile.Read(ref _storeTooLarge);
+    public long StoreNoMemory => Volatile.Read(ref _storeNoMemory);
+    public long ConnectionYields => Volatile.Read(ref _connectionYields);
+    public long IdleKicks => Volatile.Read(ref _idleKicks);
+
+    public long ConnectionOpened()
+    {
+        Interlocked.Increment(ref _totalConnections);
+        return Interlocked.Increment(ref _currentConnections);
+    }
+
+    public void ConnectionClosed() => Interlocked.Decrement(ref _currentConnections);
+
+    public void ConnectionRejected() => Interlocked.Increment(ref _rejectedConnections);
+
+    public void AddBytesRead(long count) => Interlocked.Add(ref _bytesRead, count);
+
+    public void AddBytesWritten(long count) => Interlocked.Add(ref _bytesWritten, count);
+
+    public void AddGet(long keys)
+    {
+        Interlocked.Increment(ref _getCommands);
+        Interlocked.Add(ref _getKeys, keys);
+    }
+
+    public void AddMeta() => Interlocked.Increment(ref _metaCommands);
+
+    public void AddStoreTooLarge() => Interlocked.Increment(ref _storeTooLarge);
+
+    public void AddStoreNoMemory() => Interlocked.Increment(ref _storeNoMemory);
+
+    public void AddYield() => Interlocked.Increment(ref _connectionYields);
+
+    public void AddIdleKick() => Interlocked.Increment(ref _idleKicks);
+
+    /// <summary><c>stats reset</c>: counters go to zero; gauges (current connections) stay.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _totalConnections, 0);
+        Interlocked.Exchange(ref _rejectedConnections, 0);
+        Interlocked.Exchange(ref _bytesRead, 0);
+        Interlocked.Exchange(ref _bytesWritten, 0);
+        Interlocked.Exchange(ref _getCommands, 0);
+        Interlocked.Exchange(ref _getKeys, 0);
+        Interlocked.Exchange(ref _metaCommands, 0);
+        Interlocked.Exchange(ref _storeTooLarge, 0);
+        Interlocked.Exchange(ref _storeNoMemory, 0);
+        Interlocked.Exchange(ref _connectionYields, 0);
+        Interlocked.Exchange(ref _idleKicks, 0);
+    }
+}
