@@ -1,0 +1,199 @@
+using System.Net;
+using System.Text;
+
+namespace Hoard.Server.Tests.Network;
+
+/// <summary>The real server, in process, over real TCP on a free loopback port.</summary>
+public sealed class ServerTests : IAsyncLifetime
+{
+    private HoardServer _server = null!;
+
+    private EndPoint EndPoint => _server.TcpEndPoints[0];
+
+    public async Task InitializeAsync()
+    {
+        var options = new ServerOptions { Port = 0, MaxItemSize = 64 * 1024, MemoryLimitBytes = 64L * 1024 * 1024, Threads = 2 };
+        _server = new HoardServer(options);
+        await _server.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public void Pipelined_commands_are_answered_in_order()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("set a 0 0 1\r\n1\r\nset b 0 0 1\r\n2\r\nget a b missing\r\nincr a 5\r\ndelete b\r\nget b\r\n");
+        string reply = client.ReadUntil("END\r\n6\r\nDELETED\r\nEND\r\n");
+        Assert.Equal("STORED\r\nSTORED\r\nVALUE a 0 1\r\n1\r\nVALUE b 0 1\r\n2\r\nEND\r\n6\r\nDELETED\r\nEND\r\n", reply);
+    }
+
+    [Fact]
+    public void Command_split_across_packets_is_reassembled()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("se");
+        Thread.Sleep(50);
+        client.Send("t k 3 0 5\r\nhel");
+        Thread.Sleep(50);
+        client.Send("lo\r\nget k\r\n");
+        Assert.Equal("STORED\r\nVALUE k 3 5\r\nhello\r\nEND\r\n", client.ReadUntil("END\r\n"));
+    }
+
+    [Fact]
+    public void Multi_get_larger_than_the_reply_buffer_returns_every_value()
+    {
+        using var client = new RawClient(EndPoint);
+        var value = new string('v', 60_000);
+        var keys = Enumerable.Range(0, 20).Select(i => "big" + i).ToArray();
+        foreach (var key in keys)
+        {
+            client.Send($"set {key} 0 0 {value.Length}\r\n{value}\r\n");
+            Assert.Equal("STORED\r\n", client.ReadUntil("\r\n"));
+        }
+        client.Send("get " + string.Join(' ', keys) + "\r\n");
+        var reply = client.ReadUntil("END\r\n");
+        var expected = new StringBuilder();
+        foreach (var key in keys)
+            expected.Append($"VALUE {key} 0 {value.Length}\r\n{value}\r\n");
+        expected.Append("END\r\n");
+        Assert.Equal(expected.ToString(), reply);
+    }
+
+    [Fact]
+    public void Too_large_value_is_refused_its_data_skipped_and_the_connection_keeps_working()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("set k 0 0 1\r\nx\r\n");
+        client.ReadUntil("STORED\r\n");
+        var big = new string('z', 100_000);
+        client.Send($"set k 0 0 {big.Length}\r\n{big}\r\nget k\r\n");
+        // Like memcached, the failed set also removes the old value.
+        Assert.Equal("SERVER_ERROR object too large for cache\r\nEND\r\n", client.ReadUntil("END\r\n"));
+    }
+
+    [Fact]
+    public void Line_too_long_closes_the_connection_but_not_the_server()
+    {
+        using (var client = new RawClient(EndPoint))
+        {
+            client.Send(new string('x', 5000));
+            Assert.True(client.WaitForClose(out var trailing));
+            Assert.StartsWith("CLIENT_ERROR line too long", trailing, StringComparison.Ordinal);
+        }
+        using var other = new RawClient(EndPoint);
+        other.Send("version\r\n");
+        Assert.StartsWith("VERSION 1.6.18", other.ReadUntil("\r\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_input_on_one_connection_does_not_disturb_another()
+    {
+        using var good = new RawClient(EndPoint);
+        using var bad = new RawClient(EndPoint);
+        good.Send("set shared 0 0 4\r\nsafe\r\n");
+        good.ReadUntil("STORED\r\n");
+        bad.Send("set shared 0 0 4\r\nTOOLONGDATA\r\nset shared 0 0 abc\r\n\u0000\u0001garbage\r\n");
+        bad.ReadUntil("ERROR\r\n");
+        good.Send("get shared\r\n");
+        Assert.Equal("VALUE shared 0 4\r\nsafe\r\nEND\r\n", good.ReadUntil("END\r\n"));
+    }
+
+    [Fact]
+    public void Stats_reports_connections_and_items()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("set s 0 0 1\r\n1\r\nstats\r\n");
+        var reply = client.ReadUntil("END\r\n");
+        Assert.Contains("STAT curr_items ", reply, StringComparison.Ordinal);
+        Assert.Contains("STAT curr_connections ", reply, StringComparison.Ordinal);
+        Assert.Contains("STAT limit_maxbytes 67108864\r\n", reply, StringComparison.Ordinal);
+        client.Send("stats settings\r\n");
+        Assert.Contains("STAT item_size_max 65536\r\n", client.ReadUntil("END\r\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_detail_counts_per_prefix()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("stats detail on\r\n");
+        Assert.Equal("OK\r\n", client.ReadUntil("\r\n"));
+        client.Send("set user:1 0 0 1\r\nx\r\nget user:1\r\nget user:2\r\ndelete user:1\r\n");
+        client.ReadUntil("DELETED\r\n");
+        client.Send("stats detail dump\r\n");
+        Assert.Equal("PREFIX user get 2 hit 1 set 1 del 1\r\nEND\r\n", client.ReadUntil("END\r\n"));
+        client.Send("stats detail off\r\n");
+        Assert.Equal("OK\r\n", client.ReadUntil("\r\n"));
+    }
+
+    [Fact]
+    public void Shutdown_is_refused_without_the_A_flag()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("shutdown\r\n");
+        Assert.Equal("ERROR: shutdown not enabled\r\n", client.ReadUntil("\r\n"));
+    }
+
+    [Fact]
+    public async Task Many_clients_incrementing_one_key_lose_no_update()
+    {
+        using (var setup = new RawClient(EndPoint))
+        {
+            setup.Send("set counter 0 0 1\r\n0\r\n");
+            setup.ReadUntil("STORED\r\n");
+        }
+        var workers = Enumerable.Range(0, 16).Select(_ => Task.Run(() =>
+        {
+            using var client = new RawClient(EndPoint);
+            for (int i = 0; i < 200; i++)
+            {
+                client.Send("incr counter 1\r\n");
+                client.ReadUntil("\r\n");
+            }
+        }));
+        await Task.WhenAll(workers);
+        using var check = new RawClient(EndPoint);
+        check.Send("get counter\r\n");
+        Assert.Equal("VALUE counter 0 4\r\n3200\r\nEND\r\n", check.ReadUntil("END\r\n"));
+    }
+}
+
+public sealed class ConnectionLimitTests
+{
+    [Fact]
+    public async Task Connections_beyond_the_limit_are_told_and_closed_while_others_keep_working()
+    {
+        await using var server = new HoardServer(new ServerOptions { Port = 0, MaxConnections = 3 });
+        await server.StartAsync();
+        var clients = Enumerable.Range(0, 3).Select(_ => new RawClient(server.TcpEndPoints[0])).ToList();
+        try
+        {
+            foreach (var c in clients)
+            {
+                c.Send("version\r\n");
+                c.ReadUntil("\r\n");
+            }
+            using var extra = new RawClient(server.TcpEndPoints[0]);
+            Assert.True(extra.WaitForClose(out var message));
+            Assert.Equal("ERROR Too many open connections\r\n", message);
+            clients[0].Send("version\r\n");
+            Assert.StartsWith("VERSION", clients[0].ReadUntil("\r\n"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var c in clients)
+                c.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Shutdown_command_stops_the_server_when_enabled()
+    {
+        var server = new HoardServer(new ServerOptions { Port = 0, EnableShutdownCommand = true });
+        await server.StartAsync();
+        using var client = new RawClient(server.TcpEndPoints[0]);
+        client.Send("shutdown\r\n");
+        await server.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        await server.DisposeAsync();
+    }
+}
