@@ -73,6 +73,12 @@ public sealed class ServerOptions
     /// <summary>Longest command line, other than multi-key retrievals, before the connection is closed.</summary>
     public int MaxLineLength { get; set; } = 2048;
 
+    /// <summary>
+    /// <c>-o lenient_keys</c>: accept control characters in keys as memcached 1.6 does. Off by default, because
+    /// protocol.txt forbids them; load tools such as memcaslap generate such keys.
+    /// </summary>
+    public bool LenientKeys { get; set; }
+
     /// <summary>Where to write bound ports (memcached's <c>MEMCACHED_PORT_FILENAME</c>).</summary>
     public string? PortFileName { get; set; }
 

@@ -13,7 +13,11 @@ public enum ParseStatus : byte
 }
 
 /// <summary>Limits the parser enforces on one connection.</summary>
-public readonly record struct ParserLimits(int MaxLineLength, int MaxRetrievalLineLength, int MaxValueLength)
+/// <param name="MaxLineLength">Longest command line other than a retrieval.</param>
+/// <param name="MaxRetrievalLineLength">Longest get/gets/gat/gats line (many keys).</param>
+/// <param name="MaxValueLength">Largest data block accepted before refusing it unread.</param>
+/// <param name="LenientKeys">Accept control characters in keys, as memcached 1.6 does (protocol.txt forbids them).</param>
+public readonly record struct ParserLimits(int MaxLineLength, int MaxRetrievalLineLength, int MaxValueLength, bool LenientKeys = false)
 {
     public static ParserLimits Default { get; } = new(2048, 1024 * 1024, 1024 * 1024);
 }
@@ -109,7 +113,7 @@ public static class TextCommandParser
                 return ParseStatus.Complete;
 
             case TextCommandKind.Delete:
-                return ParseDelete(ref tokens, ref command);
+                return ParseDelete(ref tokens, in limits, ref command);
 
             case TextCommandKind.Incr:
             case TextCommandKind.Decr:
@@ -117,7 +121,7 @@ public static class TextCommandParser
                 int count = Collect(ref tokens, out var t0, out var t1, out var t2, out _);
                 if (count is < 2 or > 3)
                     return Fail(ref command, ProtocolError.UnknownCommand);
-                if (!IsValidKey(t0))
+                if (!IsValidKey(t0, limits.LenientKeys))
                     return Fail(ref command, ProtocolError.BadCommandLineFormat);
                 command.Key = t0;
                 command.NoReply = count == 3 && IsNoReply(t2);
@@ -131,7 +135,7 @@ public static class TextCommandParser
                 int count = Collect(ref tokens, out var t0, out var t1, out var t2, out _);
                 if (count is < 2 or > 3)
                     return Fail(ref command, ProtocolError.UnknownCommand);
-                if (!IsValidKey(t0))
+                if (!IsValidKey(t0, limits.LenientKeys))
                     return Fail(ref command, ProtocolError.BadCommandLineFormat);
                 command.Key = t0;
                 command.NoReply = count == 3 && IsNoReply(t2);
@@ -178,11 +182,16 @@ public static class TextCommandParser
         }
     }
 
-    /// <summary>A key is 1-250 bytes with no control characters (spaces cannot occur inside a token).</summary>
-    public static bool IsValidKey(ReadOnlySpan<byte> key)
+    /// <summary>
+    /// A key is 1-250 bytes with no control characters (spaces cannot occur inside a token). In lenient mode
+    /// only the length is checked, which is what memcached itself does.
+    /// </summary>
+    public static bool IsValidKey(ReadOnlySpan<byte> key, bool lenient = false)
     {
         if (key.Length is 0 or > MaxKeyLength)
             return false;
+        if (lenient)
+            return true;
         foreach (byte b in key)
         {
             if (b < 0x21 || b == 0x7f)
@@ -217,7 +226,7 @@ public static class TextCommandParser
         if (count != required && count != required + 1)
             return Fail(ref command, ProtocolError.UnknownCommand);
         command.NoReply = count == required + 1 && IsNoReply(extra);
-        if (!IsValidKey(key))
+        if (!IsValidKey(key, limits.LenientKeys))
             return Fail(ref command, ProtocolError.BadCommandLineFormat);
         command.Key = key;
         if (!Utf8Parser.TryParse(flags, out command.Flags, out int used) || used != flags.Length
@@ -265,12 +274,12 @@ public static class TextCommandParser
         return ParseStatus.Complete;
     }
 
-    private static ParseStatus ParseDelete(scoped ref KeyTokenizer tokens, scoped ref TextCommand command)
+    private static ParseStatus ParseDelete(scoped ref KeyTokenizer tokens, in ParserLimits limits, scoped ref TextCommand command)
     {
         int count = Collect(ref tokens, out var key, out var t1, out var t2, out var t3);
         if (count is < 1 or > 3)
             return Fail(ref command, ProtocolError.UnknownCommand);
-        if (!IsValidKey(key))
+        if (!IsValidKey(key, limits.LenientKeys))
             return Fail(ref command, ProtocolError.BadCommandLineFormat);
         command.Key = key;
         // memcached accepts "delete <key> [0] [noreply]"; any other hold time is refused with a usage hint.

@@ -35,7 +35,7 @@ internal sealed class ClientConnection : IDisposable
         _context = context;
         _handler = handler;
         var options = context.Options;
-        _limits = new ParserLimits(options.MaxLineLength, Math.Max(options.MaxLineLength, options.MaxItemSize), options.MaxItemSize);
+        _limits = new ParserLimits(options.MaxLineLength, Math.Max(options.MaxLineLength, options.MaxItemSize), options.MaxItemSize, options.LenientKeys);
         // The largest command that can be complete: a line plus a data block of the largest item.
         _maxReceiveSize = Math.Max(_limits.MaxRetrievalLineLength + 2, options.MaxItemSize + options.MaxLineLength + 2);
         _receive = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);

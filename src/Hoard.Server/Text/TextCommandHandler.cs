@@ -115,7 +115,7 @@ public sealed class TextCommandHandler
     public void RefuseStore(scoped ref TextCommand command, OutputBuffer output)
     {
         _context.Statistics.AddStoreTooLarge();
-        if (command.Kind == TextCommandKind.Set && TextCommandParser.IsValidKey(command.Key))
+        if (command.Kind == TextCommandKind.Set && TextCommandParser.IsValidKey(command.Key, _context.Options.LenientKeys))
             _engine.Delete(command.Key, default);
         Reply(output, command.NoReply, TextReplyWriter.TooLarge);
     }
@@ -129,7 +129,7 @@ public sealed class TextCommandHandler
         long keys = 0;
         while (tokens.TryNext(out var key))
         {
-            if (!TextCommandParser.IsValidKey(key))
+            if (!TextCommandParser.IsValidKey(key, _context.Options.LenientKeys))
             {
                 _context.Statistics.AddGet(keys);
                 output.Write(ProtocolError.BadCommandLineFormat.Reply());
