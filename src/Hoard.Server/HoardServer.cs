@@ -184,7 +184,6 @@ public sealed class HoardServer : IAsyncDisposable
         var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
                 listener.DualMode = false;
             listener.Bind(endPoint);

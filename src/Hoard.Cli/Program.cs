@@ -1,0 +1,3 @@
+using Hoard.Cli;
+
+return await HoardCommandLine.InvokeAsync(args).ConfigureAwait(false);

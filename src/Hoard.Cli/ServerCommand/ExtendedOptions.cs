@@ -1,0 +1,103 @@
+namespace Hoard.Cli.ServerCommand;
+
+/// <summary>
+/// The names memcached 1.6.18 (Debian's build: TLS and extstore compiled in, proxy not) accepts after
+/// <c>-o</c>, checked against the binary. Hoard implements <c>idle_timeout</c>; the rest tune memcached's
+/// slab allocator, LRU threads, extstore or TLS and are accepted with a warning.
+/// </summary>
+internal static class ExtendedOptions
+{
+    public const string IdleTimeout = "idle_timeout";
+
+    /// <summary>Hoard's own: accept control characters in keys as memcached does (protocol.txt forbids them).</summary>
+    public const string LenientKeys = "lenient_keys";
+
+    private const string Storage = "Hoard's storage engine has no slab allocator or LRU background threads to tune";
+    private const string Hash = "Hoard's hash index sizes itself";
+    private const string Extstore = "Hoard has no external storage (extstore)";
+    private const string Tls = "TLS is not configurable from the command line yet";
+    private const string Logging = "Hoard does not implement watch (live logging)";
+    private const string NoEffect = "it has no effect on Hoard";
+
+    public static readonly IReadOnlyList<ExtendedOption> All =
+    [
+        new(IdleTimeout, true, FlagSupport.Implemented, null),
+        new(LenientKeys, false, FlagSupport.Implemented, null),
+        Ignored("maxconns_fast", false, "Hoard always closes connections over the limit at once"),
+        Ignored("no_maxconns_fast", false, "Hoard always closes connections over the limit at once"),
+        Ignored("hashpower", true, Hash),
+        Ignored("no_hashexpand", false, Hash),
+        Ignored("tail_repair_time", true, Storage),
+        Ignored("hash_algorithm", true, Hash),
+        Ignored("lru_crawler", false, Storage),
+        Ignored("no_lru_crawler", false, Storage),
+        Ignored("lru_crawler_sleep", true, Storage),
+        Ignored("lru_crawler_tocrawl", true, Storage),
+        Ignored("lru_maintainer", false, Storage),
+        Ignored("no_lru_maintainer", false, Storage),
+        Ignored("hot_lru_pct", true, Storage),
+        Ignored("warm_lru_pct", true, Storage),
+        Ignored("hot_max_factor", true, Storage),
+        Ignored("warm_max_factor", true, Storage),
+        Ignored("temporary_ttl", true, Storage),
+        Ignored("slab_reassign", false, Storage),
+        Ignored("no_slab_reassign", false, Storage),
+        Ignored("slab_automove", false, Storage),
+        Ignored("no_slab_automove", false, Storage),
+        Ignored("slab_automove_ratio", true, Storage),
+        Ignored("slab_automove_window", true, Storage),
+        Ignored("slab_automove_freeratio", true, Storage),
+        Ignored("slab_sizes", false, Storage),
+        Ignored("slab_chunk_max", true, Storage),
+        Ignored("no_chunked_items", false, Storage),
+        Ignored("track_sizes", false, "stats sizes is not implemented"),
+        Ignored("read_buf_mem_limit", true, "Hoard bounds each connection's buffers instead"),
+        Ignored("resp_obj_mem_limit", false, "memcached itself no longer uses it"),
+        Ignored("watcher_logbuf_size", true, Logging),
+        Ignored("worker_logbuf_size", true, Logging),
+        Ignored("inline_ascii_resp", false, NoEffect),
+        Ignored("no_inline_ascii_resp", false, NoEffect),
+        Ignored("modern", false, NoEffect),
+        Ignored("no_modern", false, NoEffect),
+        Ignored("drop_privileges", false, "Hoard does not use seccomp"),
+        Ignored("no_drop_privileges", false, "Hoard does not use seccomp"),
+        Ignored("sock_cookie_id", false, "sockets are not marked with SO_MARK"),
+        Ignored("ext_path", true, Extstore),
+        Ignored("ext_page_size", true, Extstore),
+        Ignored("ext_wbuf_size", true, Extstore),
+        Ignored("ext_threads", true, Extstore),
+        Ignored("ext_io_depth", true, Extstore),
+        Ignored("ext_item_size", true, Extstore),
+        Ignored("ext_item_age", true, Extstore),
+        Ignored("ext_low_ttl", true, Extstore),
+        Ignored("ext_recache_rate", true, Extstore),
+        Ignored("ext_compact_under", true, Extstore),
+        Ignored("ext_drop_under", true, Extstore),
+        Ignored("ext_max_sleep", true, Extstore),
+        Ignored("ext_max_frag", true, Extstore),
+        Ignored("ext_drop_unread", false, Extstore),
+        Ignored("ssl_chain_cert", true, Tls),
+        Ignored("ssl_key", true, Tls),
+        Ignored("ssl_keyformat", true, Tls),
+        Ignored("ssl_verify_mode", true, Tls),
+        Ignored("ssl_ciphers", true, Tls),
+        Ignored("ssl_ca_cert", true, Tls),
+        Ignored("ssl_wbuf_size", true, Tls),
+        Ignored("ssl_session_cache", false, Tls),
+        Ignored("ssl_kernel_tls", false, Tls),
+        Ignored("ssl_min_version", true, Tls),
+    ];
+
+    public static ExtendedOption? Find(string name)
+    {
+        foreach (var option in All)
+        {
+            if (option.Name == name) return option;
+        }
+
+        return null;
+    }
+
+    private static ExtendedOption Ignored(string name, bool needsValue, string note) =>
+        new(name, needsValue, FlagSupport.Ignored, note);
+}

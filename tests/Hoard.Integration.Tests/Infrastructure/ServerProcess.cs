@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Hoard.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// One server process (hoard or memcached, see <see cref="TestServer"/>) on an ephemeral loopback port.
+/// The port is read from the file named by <c>MEMCACHED_PORT_FILENAME</c> (<c>TCP INET: 12345</c>); the
+/// process is killed, with any children, on <see cref="Dispose"/> whether the test passed or not, and on
+/// test-host exit as a last resort.
+/// </summary>
+public sealed partial class ServerProcess : IDisposable
+{
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly ConcurrentDictionary<int, Process> Live = new();
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly string _directory;
+    private bool _disposed;
+
+    static ServerProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in Live.Values)
+                KillQuietly(process);
+        };
+    }
+
+    private ServerProcess(Process process, string directory, IReadOnlyList<string> arguments)
+    {
+        _process = process;
+        _directory = directory;
+        Arguments = arguments;
+    }
+
+    public int Port { get; private set; }
+
+    public int Pid => _process.Id;
+
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>Path of the port file the server wrote.</summary>
+    public string PortFile => Path.Combine(_directory, "ports");
+
+    /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the server with the base arguments followed by <paramref name="extraArguments"/>.</summary>
+    public static ServerProcess Start(params string[] extraArguments)
+    {
+        var executable = TestServer.Executable; // throws a clear message when the apphost is missing
+        var directory = Directory.CreateTempSubdirectory("hoard-it-").FullName;
+        var arguments = TestServer.BaseArguments.Concat(extraArguments).ToList();
+        var info = new ProcessStartInfo(executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        info.Environment["MEMCACHED_PORT_FILENAME"] = Path.Combine(directory, "ports");
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        var process = new Process { StartInfo = info };
+        var server = new ServerProcess(process, directory, arguments);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        try
+        {
+            if (!process.Start())
+                throw new InvalidOperationException($"Could not start {info.FileName}.");
+        }
+        catch
+        {
+            process.Dispose();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+        Live[process.Id] = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            server.WaitUntilListening();
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>Opens a raw text-protocol connection to this server.</summary>
+    public TextClient Connect() => TextClient.Connect(Port);
+
+    /// <summary>Sends a POSIX signal to the server process.</summary>
+    public void Signal(int signal)
+    {
+        if (SysKill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Waits for the process to exit; returns its exit code, or null on timeout.</summary>
+    public int? WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return null;
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    public string Describe() =>
+        $"{TestServer.Executable} {string.Join(' ', Arguments)} (pid {_process.Id}, port {Port}); output:\n{Output}";
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        KillQuietly(_process);
+        Live.TryRemove(_process.Id, out _);
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                throw new InvalidOperationException(
+                    $"Server exited with code {_process.ExitCode} before listening: {Describe()}");
+            }
+            if (Port == 0)
+                Port = ReadPortFile();
+            if (Port != 0 && CanConnect(Port))
+                return;
+            Thread.Sleep(20);
+        }
+        throw new TimeoutException($"Server did not listen within {StartTimeout.TotalSeconds}s: {Describe()}");
+    }
+
+    private int ReadPortFile()
+    {
+        try
+        {
+            if (!File.Exists(PortFile))
+                return 0;
+            foreach (var line in File.ReadAllLines(PortFile))
+            {
+                const string prefix = "TCP INET:";
+                if (line.StartsWith(prefix, StringComparison.Ordinal) &&
+                    int.TryParse(line.AsSpan(prefix.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) &&
+                    port > 0)
+                {
+                    return port;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Being written; try again.
+        }
+        return 0;
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+        {
+            // Bounded: a -vv server can be chatty.
+            if (_output.Length < 1_000_000)
+                _output.AppendLine(line);
+        }
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+}
