@@ -66,6 +66,9 @@ public sealed unsafe class CacheEngine : IDisposable
 
     public int MaxItemSize => _maxItemSize;
 
+    /// <summary>False under memcached's <c>-C</c>: items report CAS 0.</summary>
+    public bool CasEnabled => _casEnabled;
+
     /// <summary>Bytes of items now stored (header + key + value).</summary>
     public long BytesUsed => Volatile.Read(ref _bytesUsed);
 
@@ -96,11 +99,11 @@ public sealed unsafe class CacheEngine : IDisposable
                 if (placeholder == null)
                     return ReadResult.Miss;
                 placeholder->ExpiresAt = ExpiryFromExptime(options.VivifyExptime, now);
-                placeholder->Cas = NextCas();
+                placeholder->Cas = options.HasNewCas ? options.NewCas : NextCas();
                 placeholder->State = ItemState.WinTokenSent;
                 shard.Link(placeholder);
                 shard.Counters.TotalItems++;
-                var created = View(placeholder, now) with { Win = true, WinTokenSent = false };
+                var created = View(placeholder, now) with { Win = true, WinTokenSent = false, TtlBeforeTouchSeconds = -1, Created = true };
                 reader.Read(in created);
                 return ReadResult.Vivified;
             }
@@ -120,16 +123,20 @@ public sealed unsafe class CacheEngine : IDisposable
                 if (win)
                     item->State |= ItemState.WinTokenSent;
             }
+            long ttlBeforeTouch = TtlSeconds(item, now);
             if (options.Touch)
                 item->ExpiresAt = ExpiryFromExptime(options.TouchExptime, now);
 
-            var view = View(item, now) with { Win = win, Stale = stale, WinTokenSent = tokenSentBefore };
+            var view = View(item, now) with { Win = win, Stale = stale, WinTokenSent = tokenSentBefore, TtlBeforeTouchSeconds = ttlBeforeTouch };
             reader.Read(in view);
 
-            item->State |= ItemState.Fetched;
-            item->LastAccess = now;
+            // memcached's meta 'u' skips the whole bump: the item is neither marked fetched nor its access time updated.
             if (!options.NoLruBump)
+            {
+                item->State |= ItemState.Fetched;
+                item->LastAccess = now;
                 shard.Bump(item);
+            }
             return ReadResult.Hit;
         }
     }
@@ -178,9 +185,13 @@ public sealed unsafe class CacheEngine : IDisposable
                     shard.Counters.CasMisses++;
                     return StoreResult.NotFound;
                 }
-                if (existing->Cas != request.CompareCas)
+                // As memcached: a zero token (and any token under -C, where items keep no CAS) means "no CAS":
+                // the cas command then always fails, append/prepend proceed unchecked.
+                ulong requested = _casEnabled ? request.CompareCas : 0;
+                bool casMatches = requested != 0 ? existing->Cas == requested : mode != StoreMode.Cas;
+                if (!casMatches)
                 {
-                    if (!(request.Invalidate && request.CompareCas < existing->Cas))
+                    if (!(request.Invalidate && requested != 0 && requested < existing->Cas))
                     {
                         shard.Counters.CasBadValue++;
                         return StoreResult.Exists;
@@ -230,7 +241,11 @@ public sealed unsafe class CacheEngine : IDisposable
 
             item->Cas = request.HasNewCas ? request.NewCas : NextCas();
             if (markStale)
-                item->State |= ItemState.Stale;
+            {
+                // memcached keeps the TTL and the win-token marker of the item a stale value replaces.
+                item->State |= ItemState.Stale | (existing->State & ItemState.WinTokenSent);
+                item->ExpiresAt = existing->ExpiresAt;
+            }
             if (existing != null)
             {
                 shard.Replace(existing, item);
@@ -264,7 +279,7 @@ public sealed unsafe class CacheEngine : IDisposable
                 shard.Counters.DeleteMisses++;
                 return DeleteResult.NotFound;
             }
-            if (request.HasCompareCas && item->Cas != request.CompareCas)
+            if (request.HasCompareCas && VisibleCas(item) != request.CompareCas)
                 return DeleteResult.Exists;
 
             shard.Counters.DeleteHits++;
@@ -332,9 +347,11 @@ public sealed unsafe class CacheEngine : IDisposable
                 shard.Link(created);
                 shard.Counters.TotalItems++;
                 FillReply(created, now, request.InitialValue, ref reply);
+                reply.TtlBeforeUpdateSeconds = -1;
+                reply.Created = true;
                 return ArithmeticResult.Ok;
             }
-            if (request.HasCompareCas && item->Cas != request.CompareCas)
+            if (request.HasCompareCas && VisibleCas(item) != request.CompareCas)
                 return ArithmeticResult.Exists;
             if (!TryParseCounter(ItemHeader.ValueSpan(item), out ulong current))
                 return ArithmeticResult.NonNumeric;
@@ -374,11 +391,13 @@ public sealed unsafe class CacheEngine : IDisposable
                 Free(item);
                 item = grown;
             }
+            long ttlBeforeUpdate = TtlSeconds(item, now);
             if (request.HasExptime)
                 item->ExpiresAt = ExpiryFromExptime(request.Exptime, now);
             item->LastAccess = now;
             shard.Bump(item);
             FillReply(item, now, next, ref reply);
+            reply.TtlBeforeUpdateSeconds = ttlBeforeUpdate;
             return ArithmeticResult.Ok;
         }
     }
@@ -733,6 +752,8 @@ public sealed unsafe class CacheEngine : IDisposable
     }
 
     private ulong NextCas() => Interlocked.Increment(ref _casCounter);
+
+    private ulong VisibleCas(ItemHeader* item) => _casEnabled ? item->Cas : 0;
 
     private CacheShard ShardFor(uint hash) => _shards[_shardShift == 32 ? 0 : (int)(hash >> _shardShift)];
 

@@ -12,6 +12,8 @@ public readonly ref struct ItemView
     public ulong Cas { get; init; }
     /// <summary>Seconds until expiry; -1 when the item never expires.</summary>
     public long TtlSeconds { get; init; }
+    /// <summary>Seconds until expiry before this read's touch (meta <c>t</c> placed before <c>T</c>); -1 when the item never expires.</summary>
+    public long TtlBeforeTouchSeconds { get; init; }
     /// <summary>Seconds since the item was last read or written (before this read).</summary>
     public long SecondsSinceLastAccess { get; init; }
     /// <summary>Whether the item had been read before this read.</summary>
@@ -20,6 +22,8 @@ public readonly ref struct ItemView
     public bool Win { get; init; }
     /// <summary>The item was invalidated and is stale (meta <c>X</c>).</summary>
     public bool Stale { get; init; }
+    /// <summary>The item did not exist and was just created by <see cref="ReadOptions.VivifyOnMiss"/>.</summary>
+    public bool Created { get; init; }
     /// <summary>Another caller already holds the win (meta <c>Z</c>).</summary>
     public bool WinTokenSent { get; init; }
 }

@@ -105,6 +105,10 @@ public struct ArithmeticReply
     public ulong Value { get; set; }
     public ulong Cas { get; set; }
     public long TtlSeconds { get; set; }
+    /// <summary>The TTL before this request's exptime update (-1 for a created item); meta <c>t</c> placed before <c>T</c>.</summary>
+    public long TtlBeforeUpdateSeconds { get; set; }
+    /// <summary>The item was missing and created from <see cref="ArithmeticRequest.InitialValue"/>.</summary>
+    public bool Created { get; set; }
 }
 
 /// <summary>Options of a read (text get/gat, meta mg).</summary>
@@ -121,6 +125,9 @@ public struct ReadOptions
     /// <summary>Meta <c>R</c>: when the remaining TTL is below this many seconds, one caller wins the recache.</summary>
     public bool HasRecacheThreshold { get; set; }
     public long RecacheThresholdSeconds { get; set; }
+    /// <summary>Meta <c>E</c>: the CAS value to give an item created by <see cref="VivifyOnMiss"/>.</summary>
+    public bool HasNewCas { get; set; }
+    public ulong NewCas { get; set; }
     /// <summary>Counts toward touch statistics (gat/gats) rather than get statistics only.</summary>
     public bool CountAsTouch { get; set; }
 }

@@ -104,7 +104,7 @@ public static class TextCommandParser
             case TextCommandKind.MetaArithmetic:
             case TextCommandKind.MetaDebug:
                 if (!tokens.TryNext(out command.Key))
-                    return Fail(ref command, ProtocolError.BadCommandLineFormat);
+                    return Fail(ref command, ProtocolError.UnknownCommand);
                 command.Arguments = tokens.Remaining;
                 return ParseStatus.Complete;
 
@@ -243,11 +243,14 @@ public static class TextCommandParser
     private static ParseStatus ParseMetaSet(ReadOnlySpan<byte> buffer, int lineConsumed, scoped ref KeyTokenizer tokens, in ParserLimits limits, scoped ref TextCommand command, out int consumed)
     {
         consumed = lineConsumed;
-        if (!tokens.TryNext(out command.Key) || !tokens.TryNext(out var length))
+        if (!tokens.TryNext(out command.Key))
+            return Fail(ref command, ProtocolError.UnknownCommand);
+        // As memcached does, a malformed ms line is refused without consuming its data block.
+        if (!tokens.TryNext(out var length) || command.Key.Length > MaxKeyLength)
             return Fail(ref command, ProtocolError.BadCommandLineFormat);
         command.Arguments = tokens.Remaining;
         if (!Utf8Parser.TryParse(length, out command.ValueLength, out int used) || used != length.Length || command.ValueLength < 0)
-            return Fail(ref command, ProtocolError.BadDataChunk);
+            return Fail(ref command, ProtocolError.BadCommandLineFormat);
         return TakeDataBlock(buffer, lineConsumed, in limits, ref command, out consumed);
     }
 

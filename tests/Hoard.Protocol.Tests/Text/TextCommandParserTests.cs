@@ -71,7 +71,10 @@ public class TextCommandParserTests
     [InlineData("flush_all abc\r\n", ProtocolError.InvalidExptime)]
     [InlineData("delete k 5\r\n", ProtocolError.DeleteUsage)]
     [InlineData("verbosity\r\n", ProtocolError.UnknownCommand)]
-    [InlineData("ms k abc\r\n", ProtocolError.BadDataChunk)]
+    [InlineData("ms k abc\r\n", ProtocolError.BadCommandLineFormat)]
+    [InlineData("ms k\r\n", ProtocolError.BadCommandLineFormat)]
+    [InlineData("mg\r\n", ProtocolError.UnknownCommand)]
+    [InlineData("ms\r\n", ProtocolError.UnknownCommand)]
     public void Malformed_commands_get_memcacheds_error(string text, ProtocolError expected)
     {
         var (status, _, error, _) = Parse(text);
