@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Hoard.Server.Network;
+using Hoard.Server.Network.Epoll;
 using Hoard.Server.Text;
 using Hoard.Storage;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,9 @@ public sealed class HoardServer : IAsyncDisposable
     private readonly TextCommandHandler _handler;
     private readonly List<Socket> _listeners = [];
     private readonly List<EndPoint> _tcpEndPoints = [];
-    private readonly ConcurrentDictionary<long, ClientConnection> _connections = new();
+    private readonly ConcurrentDictionary<long, IServerConnection> _connections = new();
+    private readonly EpollWorker[] _workers = [];
+    private int _nextWorker;
     private readonly ConcurrentDictionary<long, Task> _connectionTasks = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,7 +43,12 @@ public sealed class HoardServer : IAsyncDisposable
             throw new ArgumentException(string.Join("; ", problems), nameof(options));
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Hoard.Server");
-        ConfigureSocketEngine(options.Threads);
+        UsesEpoll = options.Transport == TransportKind.Epoll
+            || (options.Transport == TransportKind.Auto && LinuxNative.IsSupported);
+        if (UsesEpoll && !LinuxNative.IsSupported)
+            throw new PlatformNotSupportedException("the epoll transport needs Linux on x86-64; use -o transport=sockets");
+        // With epoll workers .NET's socket engine only accepts connections, so one event thread is plenty.
+        ConfigureSocketEngine(UsesEpoll ? 1 : options.Threads);
         _engine = new CacheEngine(new CacheOptions
         {
             MemoryLimitBytes = options.MemoryLimitBytes,
@@ -54,7 +62,16 @@ public sealed class HoardServer : IAsyncDisposable
             AcceptingConnections = () => Volatile.Read(ref _stopRequested) == 0,
         };
         _handler = new TextCommandHandler(_context);
+        if (UsesEpoll)
+        {
+            _workers = new EpollWorker[options.Threads];
+            for (int i = 0; i < _workers.Length; i++)
+                _workers[i] = new EpollWorker(i, _context, _handler, _logger, OnEpollConnectionOpened, OnEpollConnectionClosed);
+        }
     }
+
+    /// <summary>Whether connections are served by epoll worker threads (else by .NET's asynchronous sockets).</summary>
+    public bool UsesEpoll { get; }
 
     public IReadOnlyList<EndPoint> TcpEndPoints => _tcpEndPoints;
 
@@ -97,9 +114,12 @@ public sealed class HoardServer : IAsyncDisposable
         if (_options.UdpPort > 0)
             Log.UdpNotSupported(_logger, _options.UdpPort);
 
+        foreach (var worker in _workers)
+            worker.Start();
         foreach (var listener in _listeners)
             _acceptLoops.Add(AcceptLoopAsync(listener));
-        if (_options.IdleTimeout > TimeSpan.Zero)
+        // epoll workers sweep their own idle connections.
+        if (_options.IdleTimeout > TimeSpan.Zero && !UsesEpoll)
             _idleTimer = new Timer(_ => CloseIdleConnections(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
@@ -128,9 +148,12 @@ public sealed class HoardServer : IAsyncDisposable
             foreach (var listener in _listeners)
                 listener.Dispose();
             await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+            foreach (var worker in _workers)
+                worker.Stop();
             foreach (var connection in _connections.Values)
                 connection.Dispose();
-            await Task.WhenAll(_connectionTasks.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Task.WhenAll(_connectionTasks.Values.Concat(_workers.Select(w => w.Stopped)))
+                .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -140,6 +163,8 @@ public sealed class HoardServer : IAsyncDisposable
         {
             if (_options.UnixSocketPath is { } path)
                 TryDelete(path);
+            foreach (var worker in _workers)
+                worker.Dispose();
             _engine.Dispose();
             _completion.TrySetResult();
         }
@@ -273,6 +298,12 @@ public sealed class HoardServer : IAsyncDisposable
         if (client.AddressFamily != AddressFamily.Unix)
             client.NoDelay = true;
         long id = Interlocked.Increment(ref _nextConnectionId);
+        if (UsesEpoll)
+        {
+            // Round-robin, as memcached hands new connections to its worker threads.
+            _workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)_workers.Length)].Adopt(client, id);
+            return;
+        }
         stats.ConnectionOpened();
         var connection = new ClientConnection(client, _context, _handler);
         _connections[id] = connection;
@@ -299,6 +330,18 @@ public sealed class HoardServer : IAsyncDisposable
             _context.Statistics.ConnectionClosed();
             Log.ConnectionClosed(_logger, id);
         }
+    }
+
+    private void OnEpollConnectionOpened(long id, IServerConnection connection)
+    {
+        _context.Statistics.ConnectionOpened();
+        _connections[id] = connection;
+    }
+
+    private void OnEpollConnectionClosed(long id)
+    {
+        if (_connections.TryRemove(id, out _))
+            _context.Statistics.ConnectionClosed();
     }
 
     private void CloseIdleConnections()

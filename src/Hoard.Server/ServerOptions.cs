@@ -8,6 +8,17 @@ public enum ProtocolMode
     Binary,
 }
 
+/// <summary>How connections are served.</summary>
+public enum TransportKind
+{
+    /// <summary>epoll worker threads where available (Linux x86-64), else .NET sockets.</summary>
+    Auto,
+    /// <summary><c>-t</c> threads, each with its own epoll set, running requests to completion (memcached's model).</summary>
+    Epoll,
+    /// <summary>.NET's asynchronous sockets, with <c>-t</c> socket-engine threads; portable.</summary>
+    Sockets,
+}
+
 /// <summary>
 /// Settings of <c>hoard server</c>. Defaults are memcached 1.6's, except the listen address, which is
 /// loopback: a cache open on every interface is how caches get abused.
@@ -78,6 +89,9 @@ public sealed class ServerOptions
     /// protocol.txt forbids them; load tools such as memcaslap generate such keys.
     /// </summary>
     public bool LenientKeys { get; set; }
+
+    /// <summary><c>-o transport=auto|epoll|sockets</c>: how connections are served.</summary>
+    public TransportKind Transport { get; set; } = TransportKind.Auto;
 
     /// <summary>Where to write bound ports (memcached's <c>MEMCACHED_PORT_FILENAME</c>).</summary>
     public string? PortFileName { get; set; }

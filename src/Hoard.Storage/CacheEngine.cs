@@ -20,6 +20,8 @@ public sealed unsafe class CacheEngine : IDisposable
     private readonly int _shardShift;
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
+    private readonly bool _systemClock;
+    private readonly long _startTick;
     private readonly long _startUnixMs;
     private readonly int _maxItemSize;
     private readonly bool _evictionsEnabled;
@@ -46,6 +48,8 @@ public sealed unsafe class CacheEngine : IDisposable
 
         _time = timeProvider ?? TimeProvider.System;
         _startTimestamp = _time.GetTimestamp();
+        _systemClock = ReferenceEquals(_time, TimeProvider.System);
+        _startTick = Environment.TickCount64;
         _startUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         _limit = options.MemoryLimitBytes;
         _maxItemSize = options.MaxItemSize;
@@ -85,7 +89,7 @@ public sealed unsafe class CacheEngine : IDisposable
         uint hash = Hash(key);
         var shard = ShardFor(hash);
         long now = Now();
-        lock (shard.Lock)
+        using (shard.Acquire())
         {
             var item = FindLiveLocked(shard, key, hash, now, countReadMiss: true);
             if (item == null)
@@ -103,7 +107,7 @@ public sealed unsafe class CacheEngine : IDisposable
                 placeholder->State = ItemState.WinTokenSent;
                 shard.Link(placeholder);
                 shard.Counters.TotalItems++;
-                var created = View(placeholder, now) with { Win = true, WinTokenSent = false, TtlBeforeTouchSeconds = -1, Created = true };
+                var created = View(placeholder, now, win: true, stale: false, winTokenSent: false, ttlBeforeTouch: -1, created: true);
                 reader.Read(in created);
                 return ReadResult.Vivified;
             }
@@ -127,7 +131,7 @@ public sealed unsafe class CacheEngine : IDisposable
             if (options.Touch)
                 item->ExpiresAt = ExpiryFromExptime(options.TouchExptime, now);
 
-            var view = View(item, now) with { Win = win, Stale = stale, WinTokenSent = tokenSentBefore, TtlBeforeTouchSeconds = ttlBeforeTouch };
+            var view = View(item, now, win, stale, tokenSentBefore, ttlBeforeTouch, created: false);
             reader.Read(in view);
 
             // memcached's meta 'u' skips the whole bump: the item is neither marked fetched nor its access time updated.
@@ -159,7 +163,7 @@ public sealed unsafe class CacheEngine : IDisposable
         uint hash = Hash(key);
         var shard = ShardFor(hash);
         long now = Now();
-        lock (shard.Lock)
+        using (shard.Acquire())
         {
             shard.Counters.SetCommands++;
             var existing = FindLiveLocked(shard, key, hash, now, countReadMiss: false);
@@ -271,7 +275,7 @@ public sealed unsafe class CacheEngine : IDisposable
         uint hash = Hash(key);
         var shard = ShardFor(hash);
         long now = Now();
-        lock (shard.Lock)
+        using (shard.Acquire())
         {
             var item = FindLiveLocked(shard, key, hash, now, countReadMiss: false);
             if (item == null)
@@ -327,7 +331,7 @@ public sealed unsafe class CacheEngine : IDisposable
         var shard = ShardFor(hash);
         long now = Now();
         Span<byte> digits = stackalloc byte[20];
-        lock (shard.Lock)
+        using (shard.Acquire())
         {
             var item = FindLiveLocked(shard, key, hash, now, countReadMiss: false);
             if (item == null)
@@ -409,7 +413,7 @@ public sealed unsafe class CacheEngine : IDisposable
         uint hash = Hash(key);
         var shard = ShardFor(hash);
         long now = Now();
-        lock (shard.Lock)
+        using (shard.Acquire())
         {
             var item = FindLiveLocked(shard, key, hash, now, countReadMiss: false);
             if (item == null)
@@ -454,7 +458,7 @@ public sealed unsafe class CacheEngine : IDisposable
             bool evicted = false;
             foreach (var shard in _shards)
             {
-                lock (shard.Lock)
+                using (shard.Acquire())
                     evicted |= EvictOneLocked(shard, now, null);
                 if (Volatile.Read(ref _bytesUsed) <= bytes)
                     break;
@@ -472,7 +476,7 @@ public sealed unsafe class CacheEngine : IDisposable
         var classBytes = new long[_sizeClasses.Count];
         foreach (var shard in _shards)
         {
-            lock (shard.Lock)
+            using (shard.Acquire())
             {
                 total.Add(in shard.Counters);
                 items += shard.ItemCount;
@@ -528,7 +532,7 @@ public sealed unsafe class CacheEngine : IDisposable
     {
         foreach (var shard in _shards)
         {
-            lock (shard.Lock)
+            using (shard.Acquire())
                 shard.Counters = default;
         }
         Interlocked.Exchange(ref _flushCommands, 0);
@@ -543,7 +547,7 @@ public sealed unsafe class CacheEngine : IDisposable
         foreach (var shard in _shards)
         {
             // Slices keep each lock hold short; a full pass over a large shard spreads over several ticks.
-            lock (shard.Lock)
+            using (shard.Acquire())
             {
                 _scanNow = now;
                 shard.ScanSlice(4096, _reclaimIfDead);
@@ -558,7 +562,7 @@ public sealed unsafe class CacheEngine : IDisposable
         _expiryTimer.Dispose();
         foreach (var shard in _shards)
         {
-            lock (shard.Lock)
+            using (shard.Acquire())
                 shard.Dispose();
         }
     }
@@ -597,7 +601,11 @@ public sealed unsafe class CacheEngine : IDisposable
         return true;
     }
 
-    private long NowMs() => (long)_time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
+    // With the system clock, the coarse monotonic tick (a few ms of resolution, no TSC read) is plenty for
+    // second-granular expiry and is read on every operation; tests inject a TimeProvider instead.
+    private long NowMs() => _systemClock
+        ? Environment.TickCount64 - _startTick
+        : (long)_time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
 
     /// <summary>The engine clock, applying a delayed flush_all whose time has come.</summary>
     private long Now()
@@ -613,7 +621,7 @@ public sealed unsafe class CacheEngine : IDisposable
     {
         foreach (var shard in _shards)
         {
-            lock (shard.Lock)
+            using (shard.Acquire())
                 shard.Clear(_free);
         }
     }
@@ -628,7 +636,7 @@ public sealed unsafe class CacheEngine : IDisposable
         return remaining <= 0 ? 0 : (remaining + 999) / 1000;
     }
 
-    private ItemView View(ItemHeader* item, long now) => new()
+    private ItemView View(ItemHeader* item, long now, bool win, bool stale, bool winTokenSent, long ttlBeforeTouch, bool created) => new()
     {
         Key = ItemHeader.KeySpan(item),
         Value = ItemHeader.ValueSpan(item),
@@ -637,6 +645,11 @@ public sealed unsafe class CacheEngine : IDisposable
         TtlSeconds = TtlSeconds(item, now),
         SecondsSinceLastAccess = Math.Max(0, (now - item->LastAccess) / 1000),
         FetchedBefore = (item->State & ItemState.Fetched) != 0,
+        Win = win,
+        Stale = stale,
+        WinTokenSent = winTokenSent,
+        TtlBeforeTouchSeconds = ttlBeforeTouch,
+        Created = created,
     };
 
     private void FillReply(ItemHeader* item, long now, ulong value, ref ArithmeticReply reply)
@@ -706,7 +719,7 @@ public sealed unsafe class CacheEngine : IDisposable
         for (int i = 0; i < _shards.Length; i++)
         {
             var shard = _shards[(start + i) & (_shards.Length - 1)];
-            if (shard == own || !shard.Lock.TryEnter())
+            if (shard == own || !shard.TryEnterLock())
                 continue;
             try
             {
@@ -715,7 +728,7 @@ public sealed unsafe class CacheEngine : IDisposable
             }
             finally
             {
-                shard.Lock.Exit();
+                shard.ExitLock();
             }
         }
         return false;

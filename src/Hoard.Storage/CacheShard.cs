@@ -4,7 +4,7 @@ namespace Hoard.Storage;
 
 /// <summary>
 /// One lock-protected partition of the cache: a chained hash index and an LRU list over items in native
-/// memory. All members must be used with <see cref="Lock"/> held.
+/// memory. All members must be used with the shard's lock held (<see cref="Acquire"/>).
 /// </summary>
 internal sealed unsafe class CacheShard : IDisposable
 {
@@ -16,7 +16,7 @@ internal sealed unsafe class CacheShard : IDisposable
     private ItemHeader* _lruTail;   // least recently used, evicted first
     private int _scanCursor;
 
-    public readonly Lock Lock = new();
+    private ShardLock _lock;
 
     public ShardCounters Counters;
 
@@ -27,6 +27,14 @@ internal sealed unsafe class CacheShard : IDisposable
         _buckets = (ItemHeader**)NativeMemory.AllocZeroed((nuint)InitialBucketCount, (nuint)sizeof(ItemHeader*));
         _bucketMask = InitialBucketCount - 1;
     }
+
+    public ShardLockScope Acquire() => new(this);
+
+    public bool TryEnterLock() => _lock.TryEnter();
+
+    public void EnterLock() => _lock.Enter();
+
+    public void ExitLock() => _lock.Exit();
 
     public long ItemCount { get; private set; }
 

@@ -57,7 +57,9 @@ public class ExtendedOptionParserTests
     {
         foreach (var option in ExtendedOptions.All)
         {
-            var item = option.NeedsValue ? option.Name + "=1" : option.Name;
+            // transport takes a word, every other valued option a number.
+            var value = option.Name == ExtendedOptions.Transport ? "auto" : "1";
+            var item = option.NeedsValue ? option.Name + "=" + value : option.Name;
             var (_, warnings) = Apply(item);
             Assert.Equal(option.Support == FlagSupport.Ignored ? 1 : 0, warnings.Count);
         }
@@ -70,6 +72,17 @@ public class ExtendedOptionParserTests
         Assert.True(options.LenientKeys);
         Assert.Empty(warnings);
     }
+
+    [Theory]
+    [InlineData("transport=epoll", TransportKind.Epoll)]
+    [InlineData("transport=sockets", TransportKind.Sockets)]
+    [InlineData("transport=auto", TransportKind.Auto)]
+    public void Transport_option_selects_how_connections_are_served(string item, TransportKind expected) =>
+        Assert.Equal(expected, Apply(item).Options.Transport);
+
+    [Fact]
+    public void Unknown_transport_is_an_error() =>
+        Assert.Equal("invalid value 'iouring' for -o transport: expected auto, epoll or sockets", Error("transport=iouring"));
 
     [Fact]
     public void Ignored_option_that_memcached_requires_a_value_for_still_requires_one() =>

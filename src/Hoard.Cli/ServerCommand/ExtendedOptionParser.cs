@@ -38,6 +38,15 @@ internal static class ExtendedOptionParser
                 case ExtendedOptions.LenientKeys:
                     options.LenientKeys = true;
                     break;
+                case ExtendedOptions.Transport:
+                    options.Transport = value switch
+                    {
+                        "auto" => TransportKind.Auto,
+                        "epoll" => TransportKind.Epoll,
+                        "sockets" => TransportKind.Sockets,
+                        _ => throw new CommandLineUsageException($"invalid value '{value}' for -o {ExtendedOptions.Transport}: expected auto, epoll or sockets"),
+                    };
+                    break;
                 default:
                     throw new InvalidOperationException($"-o {name} is marked implemented but has no handler");
             }

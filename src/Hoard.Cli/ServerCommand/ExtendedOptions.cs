@@ -12,6 +12,9 @@ internal static class ExtendedOptions
     /// <summary>Hoard's own: accept control characters in keys as memcached does (protocol.txt forbids them).</summary>
     public const string LenientKeys = "lenient_keys";
 
+    /// <summary>Hoard's own: <c>auto</c>, <c>epoll</c> or <c>sockets</c> (see ServerOptions.Transport).</summary>
+    public const string Transport = "transport";
+
     private const string Storage = "Hoard's storage engine has no slab allocator or LRU background threads to tune";
     private const string Hash = "Hoard's hash index sizes itself";
     private const string Extstore = "Hoard has no external storage (extstore)";
@@ -23,6 +26,7 @@ internal static class ExtendedOptions
     [
         new(IdleTimeout, true, FlagSupport.Implemented, null),
         new(LenientKeys, false, FlagSupport.Implemented, null),
+        new(Transport, true, FlagSupport.Implemented, null),
         Ignored("maxconns_fast", false, "Hoard always closes connections over the limit at once"),
         Ignored("no_maxconns_fast", false, "Hoard always closes connections over the limit at once"),
         Ignored("hashpower", true, Hash),

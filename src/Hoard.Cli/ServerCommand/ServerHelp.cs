@@ -30,6 +30,7 @@ internal static class ServerHelp
         output.WriteLine("-o, --extended options, comma separated (name or name=value):");
         output.WriteLine($"   - {ExtendedOptions.IdleTimeout}:".PadRight(Column) + "close connections idle this many seconds (default: 0, never)");
         output.WriteLine($"   - {ExtendedOptions.LenientKeys}:".PadRight(Column) + "accept control characters in keys, as memcached does (memcaslap needs it)");
+        output.WriteLine($"   - {ExtendedOptions.Transport}:".PadRight(Column) + "auto (default), epoll (Linux x86-64 worker threads) or sockets (.NET async sockets)");
         output.WriteLine("   accepted with a warning, no effect in Hoard:");
         var names = ExtendedOptions.All.Where(o => o.Support != FlagSupport.Implemented).Select(o => o.Name).ToList();
         for (var i = 0; i < names.Count; i += 4)

@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+
 namespace Hoard.Protocol.Text;
 
 /// <summary>Writes the text protocol's replies.</summary>
@@ -16,23 +18,34 @@ public static class TextReplyWriter
     public static ReadOnlySpan<byte> OutOfMemory => "SERVER_ERROR out of memory storing object\r\n"u8;
     public static ReadOnlySpan<byte> TooLarge => "SERVER_ERROR object too large for cache\r\n"u8;
 
-    /// <summary><c>VALUE key flags bytes [cas]</c>, the data block and its CRLF.</summary>
+    /// <summary><c>VALUE key flags bytes [cas]</c>, the data block and its CRLF, written into one span.</summary>
     public static void WriteValue(OutputBuffer output, ReadOnlySpan<byte> key, uint flags, ReadOnlySpan<byte> value, ulong cas, bool withCas)
     {
-        output.Write("VALUE "u8);
-        output.Write(key);
-        output.WriteByte((byte)' ');
-        output.WriteUInt64(flags);
-        output.WriteByte((byte)' ');
-        output.WriteInt64(value.Length);
+        // "VALUE " + key + 3 numbers of at most 20 digits + separators and two CRLFs.
+        var span = output.GetSpan(key.Length + value.Length + 80);
+        "VALUE "u8.CopyTo(span);
+        int at = 6;
+        key.CopyTo(span[at..]);
+        at += key.Length;
+        span[at++] = (byte)' ';
+        Utf8Formatter.TryFormat(flags, span[at..], out int written);
+        at += written;
+        span[at++] = (byte)' ';
+        Utf8Formatter.TryFormat(value.Length, span[at..], out written);
+        at += written;
         if (withCas)
         {
-            output.WriteByte((byte)' ');
-            output.WriteUInt64(cas);
+            span[at++] = (byte)' ';
+            Utf8Formatter.TryFormat(cas, span[at..], out written);
+            at += written;
         }
-        output.Write("\r\n"u8);
-        output.Write(value);
-        output.Write("\r\n"u8);
+        span[at++] = (byte)'\r';
+        span[at++] = (byte)'\n';
+        value.CopyTo(span[at..]);
+        at += value.Length;
+        span[at++] = (byte)'\r';
+        span[at++] = (byte)'\n';
+        output.Advance(at);
     }
 
     public static void WriteNumber(OutputBuffer output, ulong value)

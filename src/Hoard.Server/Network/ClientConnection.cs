@@ -1,48 +1,24 @@
-using System.Buffers;
 using System.Net.Sockets;
-using Hoard.Protocol;
-using Hoard.Protocol.Text;
 using Hoard.Server.Text;
 
 namespace Hoard.Server.Network;
 
-/// <summary>
-/// One client connection: receives into a buffer, parses and executes every complete command in place,
-/// and sends the batch of replies with one call. Replies go out in request order.
-/// </summary>
-internal sealed class ClientConnection : IDisposable
+/// <summary>A connection served with .NET's asynchronous sockets (the portable transport).</summary>
+internal sealed class ClientConnection : IServerConnection
 {
-    private const int InitialReceiveSize = 16 * 1024;
-    private const int FlushThreshold = 64 * 1024;
-
     private readonly Socket _socket;
     private readonly ServerContext _context;
-    private readonly TextCommandHandler _handler;
-    private readonly OutputBuffer _output = new();
-    private readonly ParserLimits _limits;
-    private readonly int _maxReceiveSize;
-    private byte[] _receive;
-    private int _start;
-    private int _end;
-    private long _swallowRemaining;
-    private int _resumeOffset;
-    private long _lastActivity = Environment.TickCount64;
+    private readonly ProtocolSession _session;
     private int _disposed;
 
     public ClientConnection(Socket socket, ServerContext context, TextCommandHandler handler)
     {
         _socket = socket;
         _context = context;
-        _handler = handler;
-        var options = context.Options;
-        _limits = new ParserLimits(options.MaxLineLength, Math.Max(options.MaxLineLength, options.MaxItemSize), options.MaxItemSize, options.LenientKeys);
-        // The largest command that can be complete: a line plus a data block of the largest item.
-        _maxReceiveSize = Math.Max(_limits.MaxRetrievalLineLength + 2, options.MaxItemSize + options.MaxLineLength + 2);
-        _receive = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
+        _session = new ProtocolSession(context, handler);
     }
 
-    /// <summary>Milliseconds (Environment.TickCount64) of the last bytes received.</summary>
-    public long LastActivity => Volatile.Read(ref _lastActivity);
+    public long LastActivity => _session.LastActivity;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -50,19 +26,17 @@ internal sealed class ClientConnection : IDisposable
         {
             while (true)
             {
-                if (!MakeRoom())
+                if (!_session.MakeRoom())
                     return;
-                int received = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                int received = await _socket.ReceiveAsync(_session.ReceiveMemory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 if (received == 0)
                     return;
-                _end += received;
-                _context.Statistics.AddBytesRead(received);
-                Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                _session.Received(received);
 
                 while (true)
                 {
-                    var next = ProcessBuffered();
-                    if (_output.Length > 0)
+                    var next = _session.Process();
+                    if (_session.Output.Length > 0)
                         await FlushAsync(cancellationToken).ConfigureAwait(false);
                     if (next == NextStep.Receive)
                         break;
@@ -75,7 +49,6 @@ internal sealed class ClientConnection : IDisposable
                     }
                     if (next == NextStep.Yield)
                     {
-                        // memcached's -R: after that many requests let other connections run.
                         _context.Statistics.AddYield();
                         await Task.Yield();
                     }
@@ -94,7 +67,7 @@ internal sealed class ClientConnection : IDisposable
         finally
         {
             Dispose();
-            ReleaseBuffers();
+            _session.Dispose();
         }
     }
 
@@ -116,118 +89,20 @@ internal sealed class ClientConnection : IDisposable
         _socket.Dispose();
     }
 
-    private enum NextStep : byte
-    {
-        Receive,
-        FlushAndContinue,
-        Yield,
-        Close,
-        Shutdown,
-    }
-
-    private NextStep ProcessBuffered()
-    {
-        int processed = 0;
-        while (true)
-        {
-            if (_swallowRemaining > 0)
-            {
-                int skip = (int)Math.Min(_swallowRemaining, _end - _start);
-                _start += skip;
-                _swallowRemaining -= skip;
-                if (_swallowRemaining > 0)
-                    return NextStep.Receive;
-            }
-            if (_start == _end)
-                return NextStep.Receive;
-
-            var status = TextCommandParser.TryParse(_receive.AsSpan(_start, _end - _start), in _limits, out var command, out int consumed);
-            if (status == ParseStatus.Incomplete)
-                return NextStep.Receive;
-            if (status == ParseStatus.Error)
-            {
-                _start += consumed;
-                switch (command.Error)
-                {
-                    case ProtocolError.LineTooLong:
-                        _output.Write(command.Error.Reply());
-                        return NextStep.Close;
-                    case ProtocolError.ObjectTooLarge:
-                        _handler.RefuseStore(ref command, _output);
-                        _swallowRemaining = command.SwallowBytes;
-                        break;
-                    default:
-                        if (!command.NoReply)
-                            _output.Write(command.Error.Reply());
-                        break;
-                }
-                continue;
-            }
-
-            var outcome = _handler.Execute(ref command, _output, ref _resumeOffset);
-            if (outcome == CommandOutcome.Partial)
-                return NextStep.FlushAndContinue;
-            _resumeOffset = 0;
-            _start += consumed;
-            if (outcome == CommandOutcome.Close)
-                return NextStep.Close;
-            if (outcome == CommandOutcome.Shutdown)
-                return NextStep.Shutdown;
-            if (_output.Length >= FlushThreshold)
-                return NextStep.FlushAndContinue;
-            if (++processed >= _context.Options.RequestsPerEvent && _start < _end)
-                return NextStep.Yield;
-        }
-    }
-
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        var pending = _output.WrittenMemory;
+        var pending = _session.Output.WrittenMemory;
         while (pending.Length > 0)
         {
             int sent = await _socket.SendAsync(pending, SocketFlags.None, cancellationToken).ConfigureAwait(false);
             pending = pending[sent..];
         }
-        _context.Statistics.AddBytesWritten(_output.Length);
-        _output.Reset();
+        _session.OutputSent();
     }
+}
 
-    /// <summary>Makes free space at the end of the receive buffer: resets, compacts or grows it. False when a command cannot fit.</summary>
-    private bool MakeRoom()
-    {
-        if (_start == _end)
-        {
-            _start = _end = 0;
-            if (_receive.Length > InitialReceiveSize)
-            {
-                ArrayPool<byte>.Shared.Return(_receive);
-                _receive = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
-            }
-            return true;
-        }
-        if (_end < _receive.Length)
-            return true;
-        if (_start > 0)
-        {
-            _receive.AsSpan(_start, _end - _start).CopyTo(_receive);
-            _end -= _start;
-            _start = 0;
-            return true;
-        }
-        if (_receive.Length >= _maxReceiveSize)
-            return false;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_receive.Length * 2, _maxReceiveSize));
-        _receive.AsSpan(0, _end).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_receive);
-        _receive = bigger;
-        return true;
-    }
-
-    private void ReleaseBuffers()
-    {
-        _output.Dispose();
-        var receive = Interlocked.Exchange(ref _receive, []);
-        if (receive.Length > 0)
-            ArrayPool<byte>.Shared.Return(receive);
-    }
+/// <summary>A connection as the server tracks it, whichever transport serves it.</summary>
+internal interface IServerConnection : IDisposable
+{
+    long LastActivity { get; }
 }

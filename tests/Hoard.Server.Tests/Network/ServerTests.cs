@@ -3,16 +3,18 @@ using System.Text;
 
 namespace Hoard.Server.Tests.Network;
 
-/// <summary>The real server, in process, over real TCP on a free loopback port.</summary>
-public sealed class ServerTests : IAsyncLifetime
+/// <summary>The real server, in process, over real TCP on a free loopback port; run once per transport.</summary>
+public abstract class ServerTests : IAsyncLifetime
 {
     private HoardServer _server = null!;
+
+    protected abstract TransportKind Transport { get; }
 
     private EndPoint EndPoint => _server.TcpEndPoints[0];
 
     public async Task InitializeAsync()
     {
-        var options = new ServerOptions { Port = 0, MaxItemSize = 64 * 1024, MemoryLimitBytes = 64L * 1024 * 1024, Threads = 2 };
+        var options = new ServerOptions { Port = 0, MaxItemSize = 64 * 1024, MemoryLimitBytes = 64L * 1024 * 1024, Threads = 2, Transport = Transport };
         _server = new HoardServer(options);
         await _server.StartAsync();
     }
@@ -158,12 +160,24 @@ public sealed class ServerTests : IAsyncLifetime
     }
 }
 
+public sealed class EpollServerTests : ServerTests
+{
+    protected override TransportKind Transport => TransportKind.Epoll;
+}
+
+public sealed class SocketsServerTests : ServerTests
+{
+    protected override TransportKind Transport => TransportKind.Sockets;
+}
+
 public sealed class ConnectionLimitTests
 {
-    [Fact]
-    public async Task Connections_beyond_the_limit_are_told_and_closed_while_others_keep_working()
+    [Theory]
+    [InlineData(TransportKind.Epoll)]
+    [InlineData(TransportKind.Sockets)]
+    public async Task Connections_beyond_the_limit_are_told_and_closed_while_others_keep_working(TransportKind transport)
     {
-        await using var server = new HoardServer(new ServerOptions { Port = 0, MaxConnections = 3 });
+        await using var server = new HoardServer(new ServerOptions { Port = 0, MaxConnections = 3, Transport = transport });
         await server.StartAsync();
         var clients = Enumerable.Range(0, 3).Select(_ => new RawClient(server.TcpEndPoints[0])).ToList();
         try
@@ -186,14 +200,46 @@ public sealed class ConnectionLimitTests
         }
     }
 
-    [Fact]
-    public async Task Shutdown_command_stops_the_server_when_enabled()
+    [Theory]
+    [InlineData(TransportKind.Epoll)]
+    [InlineData(TransportKind.Sockets)]
+    public async Task Shutdown_command_stops_the_server_when_enabled(TransportKind transport)
     {
-        var server = new HoardServer(new ServerOptions { Port = 0, EnableShutdownCommand = true });
+        var server = new HoardServer(new ServerOptions { Port = 0, EnableShutdownCommand = true, Transport = transport });
         await server.StartAsync();
         using var client = new RawClient(server.TcpEndPoints[0]);
         client.Send("shutdown\r\n");
         await server.Completion.WaitAsync(TimeSpan.FromSeconds(10));
         await server.DisposeAsync();
+    }
+}
+
+public sealed class BackPressureTests
+{
+    [Fact]
+    public async Task Client_that_does_not_read_replies_is_stalled_without_affecting_others()
+    {
+        await using var server = new HoardServer(new ServerOptions { Port = 0, Transport = TransportKind.Epoll, MaxItemSize = 512 * 1024 });
+        await server.StartAsync();
+        using var writer = new RawClient(server.TcpEndPoints[0]);
+        var value = new string('x', 400_000);
+        writer.Send($"set big 0 0 {value.Length}\r\n{value}\r\n");
+        writer.ReadUntil("STORED\r\n");
+        using var greedy = new RawClient(server.TcpEndPoints[0]);
+        // 20 MB of replies requested and never read: the server must stop reading this client, not buffer it.
+        var burst = string.Concat(Enumerable.Repeat("get big\r\n", 50));
+        greedy.Send(burst);
+        await Task.Delay(300);
+        writer.Send("get missing\r\n");
+        Assert.Equal("END\r\n", writer.ReadUntil("END\r\n"));
+    }
+
+    [Fact]
+    public async Task Idle_connections_are_closed_after_the_idle_timeout()
+    {
+        await using var server = new HoardServer(new ServerOptions { Port = 0, Transport = TransportKind.Epoll, IdleTimeout = TimeSpan.FromSeconds(1) });
+        await server.StartAsync();
+        using var idle = new RawClient(server.TcpEndPoints[0]);
+        Assert.True(idle.WaitForClose(out _));
     }
 }

@@ -1,0 +1,180 @@
+using System.Net.Sockets;
+using Hoard.Server.Text;
+using static Hoard.Server.Network.Epoll.LinuxNative;
+
+namespace Hoard.Server.Network.Epoll;
+
+/// <summary>
+/// A connection served by an <see cref="EpollWorker"/>: read, process and write run synchronously on the
+/// worker's thread, as in memcached's worker loop. Every member is called on that thread, except
+/// <see cref="Dispose"/> which only asks the worker to close it.
+/// </summary>
+internal sealed unsafe class EpollConnection : IServerConnection
+{
+    private readonly Socket _socket;
+    private readonly EpollWorker _worker;
+    private readonly ServerContext _context;
+    private readonly ProtocolSession _session;
+    private int _sentOffset;
+    private bool _waitingForWritable;
+    private bool _closed;
+
+    public EpollConnection(Socket socket, EpollWorker worker, ServerContext context, TextCommandHandler handler)
+    {
+        _socket = socket;
+        _worker = worker;
+        _context = context;
+        _session = new ProtocolSession(context, handler);
+        Descriptor = (int)socket.SafeHandle.DangerousGetHandle();
+    }
+
+    public int Descriptor { get; }
+
+    public long Id { get; set; }
+
+    public long LastActivity => _session.LastActivity;
+
+    public bool IsClosed => _closed;
+
+    /// <summary>Reads what the socket has (until it would block) and serves every complete command.</summary>
+    public void OnReadable()
+    {
+        if (_waitingForWritable)
+            return;
+        while (!_closed)
+        {
+            if (!_session.MakeRoom())
+            {
+                Close();
+                return;
+            }
+            var space = _session.ReceiveSpan;
+            nint received;
+            fixed (byte* buffer = space)
+                received = Recv(Descriptor, buffer, (nuint)space.Length, 0);
+            if (received > 0)
+            {
+                _session.Received((int)received);
+                if (!Serve())
+                    return;
+                // A short read means the socket is drained; level-triggered epoll reports any later bytes.
+                if (received < space.Length)
+                    return;
+                continue;
+            }
+            if (received == 0)
+            {
+                Close();
+                return;
+            }
+            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (error == EINTR)
+                continue;
+            if (error != EAGAIN)
+                Close();
+            return;
+        }
+    }
+
+    /// <summary>The socket can take more of a reply that did not fit before.</summary>
+    public void OnWritable()
+    {
+        if (!TrySendOutput())
+            return;
+        _waitingForWritable = false;
+        _worker.WatchReadable(this);
+        if (Serve())
+            OnReadable();
+    }
+
+    /// <summary>Continues after a <see cref="NextStep.Yield"/>.</summary>
+    public void Resume()
+    {
+        if (!_closed && !_waitingForWritable && Serve())
+            OnReadable();
+    }
+
+    /// <summary>Asks the worker to close this connection (idle timeout, server stop); safe from any thread.</summary>
+    public void Dispose() => _worker.RequestClose(this);
+
+    /// <summary>Closes on the worker thread.</summary>
+    public void Close()
+    {
+        if (_closed)
+            return;
+        _closed = true;
+        _worker.Forget(this);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        _socket.Dispose();
+        _session.Dispose();
+    }
+
+    /// <summary>Processes buffered commands and sends replies; false when the connection closed or must wait to write.</summary>
+    private bool Serve()
+    {
+        while (true)
+        {
+            var next = _session.Process();
+            if (_session.Output.Length > 0 && !TrySendOutput())
+            {
+                if (_closed)
+                    return false;
+                // The client is not reading: stop reading from it until the reply drains (back-pressure).
+                _waitingForWritable = true;
+                _worker.WatchWritable(this);
+                return false;
+            }
+            switch (next)
+            {
+                case NextStep.Receive:
+                    return true;
+                case NextStep.FlushAndContinue:
+                    continue;
+                case NextStep.Yield:
+                    _context.Statistics.AddYield();
+                    _worker.Defer(this);
+                    return false;
+                case NextStep.Shutdown:
+                    Close();
+                    _context.RequestShutdown?.Invoke();
+                    return false;
+                default:
+                    Close();
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Sends the pending output; false when the socket would block before all of it went out.</summary>
+    private bool TrySendOutput()
+    {
+        var pending = _session.Output.WrittenSpan;
+        while (_sentOffset < pending.Length)
+        {
+            nint sent;
+            fixed (byte* buffer = pending)
+                sent = Send(Descriptor, buffer + _sentOffset, (nuint)(pending.Length - _sentOffset), MSG_NOSIGNAL);
+            if (sent >= 0)
+            {
+                _sentOffset += (int)sent;
+                continue;
+            }
+            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (error == EINTR)
+                continue;
+            if (error == EAGAIN)
+                return false;
+            Close();
+            return false;
+        }
+        _sentOffset = 0;
+        _session.OutputSent();
+        return true;
+    }
+}

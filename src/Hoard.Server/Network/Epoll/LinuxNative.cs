@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+
+namespace Hoard.Server.Network.Epoll;
+
+/// <summary>The few libc calls the epoll transport needs (Linux, x86-64 layout of epoll_event).</summary>
+internal static unsafe partial class LinuxNative
+{
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+
+    public const uint EPOLLIN = 0x001;
+    public const uint EPOLLOUT = 0x004;
+    public const uint EPOLLERR = 0x008;
+    public const uint EPOLLHUP = 0x010;
+    public const uint EPOLLRDHUP = 0x2000;
+
+    public const int EPOLL_CTL_ADD = 1;
+    public const int EPOLL_CTL_DEL = 2;
+    public const int EPOLL_CTL_MOD = 3;
+
+    public const int EPOLL_CLOEXEC = 0x80000;
+    public const int EFD_CLOEXEC = 0x80000;
+    public const int EFD_NONBLOCK = 0x800;
+    public const int MSG_NOSIGNAL = 0x4000;
+
+    /// <summary>The kernel's epoll_event is packed on x86-64: 4 bytes of events, 8 bytes of data.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 12)]
+    public struct EpollEvent
+    {
+        [FieldOffset(0)]
+        public uint Events;
+
+        [FieldOffset(4)]
+        public ulong Data;
+    }
+
+    /// <summary>True where this transport's struct layout is right and the calls exist.</summary>
+    public static bool IsSupported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
+    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate(int flags);
+
+    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(int epfd, int op, int fd, EpollEvent* ev);
+
+    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epfd, EpollEvent* events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initial, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+}
