@@ -69,7 +69,8 @@ start_server() {
     cmd=("$MEMCACHED_BIN" -u root -U 0 -l 127.0.0.1 -p -1 -t 1 "$@")
   else
     # memcaslap's keys contain control characters; memcached accepts them, Hoard only with lenient_keys.
-    cmd=("$HOARD_BIN" server -U 0 -l 127.0.0.1 -p 0 -t 1 -o lenient_keys "$@")
+    # DOTNET_ReadyToRun=0 as the ./hoard launcher sets it for `server` (see the launcher's comment).
+    cmd=(env DOTNET_ReadyToRun="${DOTNET_ReadyToRun:-0}" "$HOARD_BIN" server -U 0 -l 127.0.0.1 -p 0 -t 1 -o lenient_keys "$@")
   fi
   MEMCACHED_PORT_FILENAME=$portfile taskset -c "$SERVER_CPU" "${cmd[@]}" >"$WORK/$name.log" 2>&1 &
   SERVER_PID=$!
