@@ -111,6 +111,8 @@ public sealed class ServerOptions
             errors.Add("item max size cannot be larger than half of the memory limit (-m)");
         if (RequestsPerEvent <= 0) errors.Add("number of requests per event must be greater than 0");
         if (Backlog <= 0) errors.Add("backlog must be positive");
+        if (Protocol == ProtocolMode.Binary)
+            errors.Add("the binary protocol is not implemented yet; use -B ascii or -B auto");
         return errors;
     }
 }
