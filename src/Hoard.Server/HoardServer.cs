@@ -58,6 +58,7 @@ public sealed class HoardServer : IAsyncDisposable
         });
         _context = new ServerContext(options, _engine)
         {
+            Logger = _logger,
             RequestShutdown = () => _ = StopAsync("shutdown command"),
             AcceptingConnections = () => Volatile.Read(ref _stopRequested) == 0,
         };
@@ -298,6 +299,8 @@ public sealed class HoardServer : IAsyncDisposable
         if (client.AddressFamily != AddressFamily.Unix)
             client.NoDelay = true;
         long id = Interlocked.Increment(ref _nextConnectionId);
+        if (_logger.IsEnabled(LogLevel.Debug))
+            Log.ConnectionOpened(_logger, id, client.RemoteEndPoint);
         if (UsesEpoll)
         {
             // Round-robin, as memcached hands new connections to its worker threads.
@@ -305,10 +308,8 @@ public sealed class HoardServer : IAsyncDisposable
             return;
         }
         stats.ConnectionOpened();
-        var connection = new ClientConnection(client, _context, _handler);
+        var connection = new ClientConnection(client, _context, _handler, id);
         _connections[id] = connection;
-        if (_logger.IsEnabled(LogLevel.Debug))
-            Log.ConnectionOpened(_logger, id, client.RemoteEndPoint);
         _connectionTasks[id] = RunConnectionAsync(id, connection, token);
     }
 
@@ -342,6 +343,7 @@ public sealed class HoardServer : IAsyncDisposable
     {
         if (_connections.TryRemove(id, out _))
             _context.Statistics.ConnectionClosed();
+        Log.ConnectionClosed(_logger, id);
     }
 
     private void CloseIdleConnections()

@@ -31,6 +31,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "UDP port {Port} requested, but Hoard does not serve UDP yet; UDP stays off")]
     public static partial void UdpNotSupported(ILogger logger, int port);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "<{Id} {Command}")]
+    public static partial void Command(ILogger logger, long id, string command);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Critical, Message = "Worker {Worker} stopped after an unexpected error")]
     public static partial void WorkerFailed(ILogger logger, string worker, Exception exception);
 }

@@ -23,6 +23,9 @@ public sealed class ServerContext
 
     public ServerOptions Options { get; }
 
+    /// <summary>Server log; at <c>-vv</c> (Debug) connections and every command line are logged, as memcached does.</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     public CacheEngine Engine { get; }
 
     public ServerStatistics Statistics { get; } = new();

@@ -11,11 +11,11 @@ internal sealed class ClientConnection : IServerConnection
     private readonly ProtocolSession _session;
     private int _disposed;
 
-    public ClientConnection(Socket socket, ServerContext context, TextCommandHandler handler)
+    public ClientConnection(Socket socket, ServerContext context, TextCommandHandler handler, long id)
     {
         _socket = socket;
         _context = context;
-        _session = new ProtocolSession(context, handler);
+        _session = new ProtocolSession(context, handler, id);
     }
 
     public long LastActivity => _session.LastActivity;

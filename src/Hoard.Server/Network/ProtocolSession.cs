@@ -38,11 +38,15 @@ internal sealed class ProtocolSession : IDisposable
     private long _swallowRemaining;
     private int _resumeOffset;
     private long _lastActivity = Environment.TickCount64;
+    private readonly long _connectionId;
+    private readonly bool _logCommands;
 
-    public ProtocolSession(ServerContext context, TextCommandHandler handler)
+    public ProtocolSession(ServerContext context, TextCommandHandler handler, long connectionId)
     {
         _context = context;
         _handler = handler;
+        _connectionId = connectionId;
+        _logCommands = context.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug);
         var options = context.Options;
         _limits = new ParserLimits(options.MaxLineLength, Math.Max(options.MaxLineLength, options.MaxItemSize), options.MaxItemSize, options.LenientKeys);
         // The largest command that can be complete: a line plus a data block of the largest item.
@@ -118,6 +122,8 @@ internal sealed class ProtocolSession : IDisposable
             var status = TextCommandParser.TryParse(_receive.AsSpan(_start, _end - _start), in _limits, out var command, out int consumed);
             if (status == ParseStatus.Incomplete)
                 return NextStep.Receive;
+            if (_logCommands)
+                LogCommand(consumed);
             if (status == ParseStatus.Error)
             {
                 _start += consumed;
@@ -152,6 +158,18 @@ internal sealed class ProtocolSession : IDisposable
             if (++processed >= _context.Options.RequestsPerEvent && _start < _end)
                 return NextStep.Yield;
         }
+    }
+
+    private void LogCommand(int consumed)
+    {
+        // The command line only (not the data block), cut at memcached's key-length-sized limit.
+        var bytes = _receive.AsSpan(_start, consumed);
+        int newline = bytes.IndexOf((byte)'\n');
+        var line = (newline >= 0 ? bytes[..newline] : bytes).TrimEnd((byte)'\r');
+        if (line.Length > 300)
+            line = line[..300];
+        string text = System.Text.Encoding.ASCII.GetString(line);
+        Log.Command(_context.Logger, _connectionId, text);
     }
 
     /// <summary>Counts the sent replies and empties the output buffer.</summary>

@@ -19,18 +19,19 @@ internal sealed unsafe class EpollConnection : IServerConnection
     private bool _waitingForWritable;
     private bool _closed;
 
-    public EpollConnection(Socket socket, EpollWorker worker, ServerContext context, TextCommandHandler handler)
+    public EpollConnection(Socket socket, EpollWorker worker, ServerContext context, TextCommandHandler handler, long id)
     {
         _socket = socket;
         _worker = worker;
         _context = context;
-        _session = new ProtocolSession(context, handler);
+        Id = id;
+        _session = new ProtocolSession(context, handler, id);
         Descriptor = (int)socket.SafeHandle.DangerousGetHandle();
     }
 
     public int Descriptor { get; }
 
-    public long Id { get; set; }
+    public long Id { get; }
 
     public long LastActivity => _session.LastActivity;
 

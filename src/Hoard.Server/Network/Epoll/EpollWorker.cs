@@ -58,7 +58,7 @@ internal sealed unsafe class EpollWorker : IDisposable
     public void Adopt(Socket socket, long id)
     {
         socket.Blocking = false;
-        var connection = new EpollConnection(socket, this, _context, _handler) { Id = id };
+        var connection = new EpollConnection(socket, this, _context, _handler, id);
         _onOpened(id, connection);
         _incoming.Enqueue(connection);
         Wake();
