@@ -77,6 +77,14 @@ public sealed class OutputBuffer : IBufferWriter<byte>, IDisposable
         _length += text.Length;
     }
 
+    /// <summary>Drops everything written after the first <paramref name="length"/> bytes.</summary>
+    public void Truncate(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _length);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        _length = length;
+    }
+
     /// <summary>Forgets the contents and, if the buffer grew, returns the large array to the pool.</summary>
     public void Reset()
     {

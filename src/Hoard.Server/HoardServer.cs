@@ -141,6 +141,7 @@ public sealed class HoardServer : IAsyncDisposable
             return;
         }
         Log.ShuttingDown(_logger, reason);
+        bool drained = false;
         try
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
@@ -155,6 +156,7 @@ public sealed class HoardServer : IAsyncDisposable
                 connection.Dispose();
             await Task.WhenAll(_connectionTasks.Values.Concat(_workers.Select(w => w.Stopped)))
                 .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            drained = true;
         }
         catch (TimeoutException)
         {
@@ -164,9 +166,14 @@ public sealed class HoardServer : IAsyncDisposable
         {
             if (_options.UnixSocketPath is { } path)
                 TryDelete(path);
-            foreach (var worker in _workers)
-                worker.Dispose();
-            _engine.Dispose();
+            // Native item memory is freed only once nothing can touch it; after a timeout the process is
+            // exiting anyway and the operating system reclaims it.
+            if (drained)
+            {
+                foreach (var worker in _workers)
+                    worker.Dispose();
+                _engine.Dispose();
+            }
             _completion.TrySetResult();
         }
     }
@@ -310,7 +317,12 @@ public sealed class HoardServer : IAsyncDisposable
         stats.ConnectionOpened();
         var connection = new ClientConnection(client, _context, _handler, id);
         _connections[id] = connection;
-        _connectionTasks[id] = RunConnectionAsync(id, connection, token);
+        var task = RunConnectionAsync(id, connection, token);
+        _connectionTasks[id] = task;
+        // A connection can run to its end synchronously (request, reply and quit all at once), before the
+        // line above stored its task; its own cleanup then found nothing to remove.
+        if (task.IsCompleted)
+            _connectionTasks.TryRemove(id, out _);
     }
 
     private async Task RunConnectionAsync(long id, ClientConnection connection, CancellationToken token)

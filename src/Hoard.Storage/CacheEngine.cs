@@ -301,9 +301,16 @@ public sealed unsafe class CacheEngine : IDisposable
                 }
                 else
                 {
-                    // No memory even for an empty copy: shrink in place instead.
+                    // No memory even for an empty copy: shrink in place, keeping every byte count exact
+                    // (unlink under the old size, relink under the new one).
+                    shard.Unlink(item);
+                    long freed = item->ValueLength;
                     item->ValueLength = 0;
                     item->ClientFlags = 0;
+                    item->SizeClass = (ushort)_sizeClasses.ClassOf(ItemHeader.TotalSize(item));
+                    item->Cas = request.HasNewCas ? request.NewCas : NextCas();
+                    Interlocked.Add(ref _bytesUsed, -freed);
+                    shard.Link(item);
                 }
             }
             if (request.Invalidate)
@@ -559,7 +566,8 @@ public sealed unsafe class CacheEngine : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        _expiryTimer.Dispose();
+        // Waits for a reclaim pass that is running, so it never walks freed shards.
+        _expiryTimer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var shard in _shards)
         {
             using (shard.Acquire())
@@ -579,6 +587,8 @@ public sealed unsafe class CacheEngine : IDisposable
             return -1;
         if (exptime > MaxRelativeExptime)
         {
+            // memcached accepts any 64-bit exptime; keep the millisecond arithmetic below from overflowing.
+            exptime = Math.Min(exptime, long.MaxValue / 2000);
             long at = exptime * 1000 - _startUnixMs;
             return at <= now ? -1 : at;
         }
@@ -784,12 +794,17 @@ public sealed unsafe class CacheEngine : IDisposable
             throw new ArgumentException($"key length must be 1-{MaxKeyLength} bytes", nameof(key));
     }
 
-    /// <summary>memcached's strtoull rules for counters: optional leading spaces, digits, optional trailing spaces.</summary>
+    /// <summary>
+    /// memcached's <c>safe_strtoull</c> rules for counters: leading whitespace, an optional '+', digits, and
+    /// then the end or whitespace (anything after that whitespace is ignored, as strtoull stops there).
+    /// </summary>
     internal static bool TryParseCounter(ReadOnlySpan<byte> value, out ulong number)
     {
         number = 0;
         int i = 0;
-        while (i < value.Length && value[i] == ' ')
+        while (i < value.Length && IsSpace(value[i]))
+            i++;
+        if (i < value.Length && value[i] == (byte)'+')
             i++;
         int digitsStart = i;
         while (i < value.Length && value[i] is >= (byte)'0' and <= (byte)'9')
@@ -802,8 +817,8 @@ public sealed unsafe class CacheEngine : IDisposable
         }
         if (i == digitsStart)
             return false;
-        while (i < value.Length && value[i] is (byte)' ' or (byte)'\r' or (byte)'\n')
-            i++;
-        return i == value.Length;
+        return i == value.Length || IsSpace(value[i]);
     }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r';
 }

@@ -107,6 +107,9 @@ public class CacheEngineTests
     [InlineData("18446744073709551616", false)]
     [InlineData("-1", false)]
     [InlineData("1a", false)]
+    [InlineData("+12", true)]
+    [InlineData("\t12", true)]
+    [InlineData("12 abc", true)]
     public void Counter_values_parse_like_strtoull(string text, bool valid) =>
         Assert.Equal(valid, CacheEngine.TryParseCounter(B(text), out _));
 

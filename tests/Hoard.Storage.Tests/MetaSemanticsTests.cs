@@ -86,6 +86,21 @@ public class MetaSemanticsTests
     }
 
     [Fact]
+    public void Removing_values_from_a_full_cache_keeps_byte_accounting_exact()
+    {
+        long itemSize = CacheEngine.ItemSize(2, 100);
+        var (engine, _) = Create(memory: itemSize * 3, evictions: false, shards: 1);
+        for (int i = 0; i < 3; i++)
+            engine.Set("k" + i, new string('x', 100));
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(DeleteResult.Deleted, engine.Delete(B("k" + i), new DeleteRequest { RemoveValueOnly = true }));
+        Assert.Equal(CacheEngine.ItemSize(2, 0) * 3, engine.BytesUsed);
+        engine.FlushAll();
+        Assert.Equal(0, engine.BytesUsed);
+        Assert.Equal(StoreResult.Stored, engine.Set("k9", new string('x', 100)));
+    }
+
+    [Fact]
     public void Fetched_flag_reports_whether_the_item_was_read_before()
     {
         var (engine, _) = Create();

@@ -38,6 +38,7 @@ internal sealed class ProtocolSession : IDisposable
     private long _swallowRemaining;
     private int _resumeOffset;
     private long _lastActivity = Environment.TickCount64;
+    private int _processedSinceYield;
     private readonly long _connectionId;
     private readonly bool _logCommands;
 
@@ -105,7 +106,6 @@ internal sealed class ProtocolSession : IDisposable
     /// <summary>Parses and executes every complete command in the buffer, writing replies to <see cref="Output"/>.</summary>
     public NextStep Process()
     {
-        int processed = 0;
         while (true)
         {
             if (_swallowRemaining > 0)
@@ -117,12 +117,18 @@ internal sealed class ProtocolSession : IDisposable
                     return NextStep.Receive;
             }
             if (_start == _end)
+            {
+                _processedSinceYield = 0;
                 return NextStep.Receive;
+            }
 
             var status = TextCommandParser.TryParse(_receive.AsSpan(_start, _end - _start), in _limits, out var command, out int consumed);
             if (status == ParseStatus.Incomplete)
+            {
+                _processedSinceYield = 0;
                 return NextStep.Receive;
-            if (_logCommands)
+            }
+            if (_logCommands && _resumeOffset == 0)
                 LogCommand(consumed);
             if (status == ParseStatus.Error)
             {
@@ -155,8 +161,12 @@ internal sealed class ProtocolSession : IDisposable
                 return NextStep.Shutdown;
             if (Output.Length >= FlushThreshold)
                 return NextStep.FlushAndContinue;
-            if (++processed >= _context.Options.RequestsPerEvent && _start < _end)
+            // Counted across flushes, so large replies cannot dodge the -R limit.
+            if (++_processedSinceYield >= _context.Options.RequestsPerEvent && _start < _end)
+            {
+                _processedSinceYield = 0;
                 return NextStep.Yield;
+            }
         }
     }
 
@@ -175,6 +185,8 @@ internal sealed class ProtocolSession : IDisposable
     /// <summary>Counts the sent replies and empties the output buffer.</summary>
     public void OutputSent()
     {
+        // Sending counts as activity: a client slowly reading a large reply is not idle.
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
         _context.Statistics.AddBytesWritten(Output.Length);
         Output.Reset();
     }

@@ -126,12 +126,17 @@ public sealed class TextCommandHandler
         var reader = new ValueReplyReader(output, withCas);
         var options = new ReadOptions { Touch = touch, TouchExptime = command.Exptime, CountAsTouch = touch };
         bool prefixes = _context.Prefixes.Enabled;
+        // Where this command's reply starts, unless part of it was already sent.
+        int replyStart = resumeOffset == 0 ? output.Length : -1;
         long keys = 0;
         while (tokens.TryNext(out var key))
         {
             if (!TextCommandParser.IsValidKey(key, _context.Options.LenientKeys))
             {
                 _context.Statistics.AddGet(keys);
+                // memcached answers such a request with the error alone, not the values found before it.
+                if (replyStart >= 0)
+                    output.Truncate(replyStart);
                 output.Write(ProtocolError.BadCommandLineFormat.Reply());
                 return CommandOutcome.Continue;
             }

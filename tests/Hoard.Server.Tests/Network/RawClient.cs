@@ -62,5 +62,8 @@ internal sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>Half-closes: the server sees end of input but can still reply.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
     public void Dispose() => _socket.Dispose();
 }

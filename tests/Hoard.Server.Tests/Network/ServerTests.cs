@@ -129,6 +129,32 @@ public abstract class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Get_with_an_invalid_key_answers_only_the_error()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("set x 0 0 1\r\n1\r\n");
+        client.ReadUntil("STORED\r\n");
+        client.Send($"get x {new string('k', 251)} x\r\n");
+        Assert.Equal("CLIENT_ERROR bad command line format\r\n", client.ReadUntil("format\r\n"));
+    }
+
+    [Fact]
+    public void Commands_pipelined_before_the_client_stops_sending_are_all_answered()
+    {
+        using var client = new RawClient(EndPoint);
+        var batch = new StringBuilder();
+        for (int i = 0; i < 100; i++)
+            batch.Append($"set p{i} 0 0 1\r\nx\r\n");
+        client.Send(batch.ToString());
+        client.ShutdownSend();
+        Assert.True(client.WaitForClose(out var replies));
+        Assert.Equal(100, replies.Split("STORED\r\n").Length - 1);
+        using var check = new RawClient(EndPoint);
+        check.Send("get p0 p99\r\n");
+        Assert.Equal("VALUE p0 0 1\r\nx\r\nVALUE p99 0 1\r\nx\r\nEND\r\n", check.ReadUntil("END\r\n"));
+    }
+
+    [Fact]
     public void Shutdown_is_refused_without_the_A_flag()
     {
         using var client = new RawClient(EndPoint);
@@ -232,6 +258,22 @@ public sealed class BackPressureTests
         await Task.Delay(300);
         writer.Send("get missing\r\n");
         Assert.Equal("END\r\n", writer.ReadUntil("END\r\n"));
+    }
+
+    [Fact]
+    public async Task Quit_after_a_reply_that_had_to_wait_still_closes_the_connection()
+    {
+        await using var server = new HoardServer(new ServerOptions { Port = 0, Transport = TransportKind.Epoll, MaxItemSize = 512 * 1024 });
+        await server.StartAsync();
+        using var client = new RawClient(server.TcpEndPoints[0]);
+        var value = new string('q', 400_000);
+        client.Send($"set big 0 0 {value.Length}\r\n{value}\r\n");
+        client.ReadUntil("STORED\r\n");
+        // Replies far larger than the socket buffers, then quit, before reading anything.
+        client.Send(string.Concat(Enumerable.Repeat("get big\r\n", 20)) + "quit\r\n");
+        await Task.Delay(200);
+        Assert.True(client.WaitForClose(out var replies));
+        Assert.Equal(20, replies.Split("END\r\n").Length - 1);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ internal sealed unsafe class EpollConnection : IServerConnection
     private readonly ProtocolSession _session;
     private int _sentOffset;
     private bool _waitingForWritable;
+    private bool _yielded;
+    private bool _peerClosed;
+    private NextStep _afterDrain;
     private bool _closed;
 
     public EpollConnection(Socket socket, EpollWorker worker, ServerContext context, TextCommandHandler handler, long id)
@@ -40,7 +43,9 @@ internal sealed unsafe class EpollConnection : IServerConnection
     /// <summary>Reads what the socket has (until it would block) and serves every complete command.</summary>
     public void OnReadable()
     {
-        if (_waitingForWritable)
+        // While a reply is blocked or the connection yielded, buffered commands come first: reading now
+        // could meet the client's FIN and close with those commands unserved.
+        if (_waitingForWritable || _yielded || _peerClosed)
             return;
         while (!_closed)
         {
@@ -65,7 +70,11 @@ internal sealed unsafe class EpollConnection : IServerConnection
             }
             if (received == 0)
             {
-                Close();
+                // The client finished sending; what it sent is still answered (memcached does the same).
+                _peerClosed = true;
+                _worker.WatchNothing(this);
+                if (Serve())
+                    Close();
                 return;
             }
             int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
@@ -83,16 +92,20 @@ internal sealed unsafe class EpollConnection : IServerConnection
         if (!TrySendOutput())
             return;
         _waitingForWritable = false;
-        _worker.WatchReadable(this);
-        if (Serve())
-            OnReadable();
+        if (_peerClosed)
+            _worker.WatchNothing(this);
+        else
+            _worker.WatchReadable(this);
+        if (Continue(_afterDrain))
+            AfterServed();
     }
 
     /// <summary>Continues after a <see cref="NextStep.Yield"/>.</summary>
     public void Resume()
     {
+        _yielded = false;
         if (!_closed && !_waitingForWritable && Serve())
-            OnReadable();
+            AfterServed();
     }
 
     /// <summary>Asks the worker to close this connection (idle timeout, server stop); safe from any thread.</summary>
@@ -116,7 +129,16 @@ internal sealed unsafe class EpollConnection : IServerConnection
         _session.Dispose();
     }
 
-    /// <summary>Processes buffered commands and sends replies; false when the connection closed or must wait to write.</summary>
+    /// <summary>Everything buffered was served: close if the client is gone, else read on.</summary>
+    private void AfterServed()
+    {
+        if (_peerClosed)
+            Close();
+        else
+            OnReadable();
+    }
+
+    /// <summary>Processes buffered commands and sends replies; false when the connection closed, yielded or must wait to write.</summary>
     private bool Serve()
     {
         while (true)
@@ -126,29 +148,39 @@ internal sealed unsafe class EpollConnection : IServerConnection
             {
                 if (_closed)
                     return false;
-                // The client is not reading: stop reading from it until the reply drains (back-pressure).
+                // The client is not reading: stop reading from it until the reply drains (back-pressure),
+                // then carry out what the last command asked for (close, shut down, or carry on).
                 _waitingForWritable = true;
+                _afterDrain = next;
                 _worker.WatchWritable(this);
                 return false;
             }
-            switch (next)
-            {
-                case NextStep.Receive:
-                    return true;
-                case NextStep.FlushAndContinue:
-                    continue;
-                case NextStep.Yield:
-                    _context.Statistics.AddYield();
-                    _worker.Defer(this);
-                    return false;
-                case NextStep.Shutdown:
-                    Close();
-                    _context.RequestShutdown?.Invoke();
-                    return false;
-                default:
-                    Close();
-                    return false;
-            }
+            if (next != NextStep.FlushAndContinue)
+                return Continue(next);
+        }
+    }
+
+    /// <summary>Acts on what the session asked for once its replies are sent; true when it is waiting for input.</summary>
+    private bool Continue(NextStep next)
+    {
+        switch (next)
+        {
+            case NextStep.Receive:
+                return true;
+            case NextStep.FlushAndContinue:
+                return Serve();
+            case NextStep.Yield:
+                _context.Statistics.AddYield();
+                _yielded = true;
+                _worker.Defer(this);
+                return false;
+            case NextStep.Shutdown:
+                Close();
+                _context.RequestShutdown?.Invoke();
+                return false;
+            default:
+                Close();
+                return false;
         }
     }
 

@@ -57,6 +57,12 @@ internal sealed unsafe class EpollWorker : IDisposable
     /// <summary>Hands an accepted socket to this worker (called on the accepting thread).</summary>
     public void Adopt(Socket socket, long id)
     {
+        if (_stopped.Task.IsCompleted)
+        {
+            // This worker died (logged when it did); refusing beats leaving the client hanging.
+            socket.Dispose();
+            return;
+        }
         socket.Blocking = false;
         var connection = new EpollConnection(socket, this, _context, _handler, id);
         _onOpened(id, connection);
@@ -84,7 +90,11 @@ internal sealed unsafe class EpollWorker : IDisposable
 
     internal void WatchReadable(EpollConnection connection) => Modify(connection, EPOLLIN | EPOLLRDHUP);
 
-    internal void WatchWritable(EpollConnection connection) => Modify(connection, EPOLLOUT | EPOLLRDHUP);
+    // EPOLLOUT only: a client that half-closed while its reply is blocked would otherwise report RDHUP
+    // forever and spin this thread. Errors and hangups are reported regardless and fail the send.
+    internal void WatchWritable(EpollConnection connection) => Modify(connection, EPOLLOUT);
+
+    internal void WatchNothing(EpollConnection connection) => Modify(connection, 0);
 
     internal void Defer(EpollConnection connection) => _deferred.Enqueue(connection);
 
@@ -166,10 +176,15 @@ internal sealed unsafe class EpollWorker : IDisposable
         }
         catch (Exception ex)
         {
-            // A bug reached by one client must not take the worker and its other clients down.
-            Log.ConnectionFailed(_logger, connection.Id, ex);
-            connection.Close();
+            Fail(connection, ex);
         }
+    }
+
+    /// <summary>A bug reached by one client must not take the worker and its other clients down.</summary>
+    private void Fail(EpollConnection connection, Exception exception)
+    {
+        Log.ConnectionFailed(_logger, connection.Id, exception);
+        connection.Close();
     }
 
     private void DrainWake()
@@ -200,8 +215,7 @@ internal sealed unsafe class EpollWorker : IDisposable
             }
             catch (Exception ex)
             {
-                Log.ConnectionFailed(_logger, connection.Id, ex);
-                connection.Close();
+                Fail(connection, ex);
             }
         }
     }
