@@ -28,6 +28,12 @@ internal sealed class ProtocolSession : IDisposable
     private const int InitialReceiveSize = 16 * 1024;
     private const int FlushThreshold = 64 * 1024;
 
+    /// <summary>
+    /// Longest get/gets/gat/gats line (thousands of keys). Fixed rather than tied to <c>-I</c>, so a large item
+    /// limit does not let one unterminated line grow a connection's buffer to gigabytes.
+    /// </summary>
+    private const int MaxRetrievalLineLength = 1024 * 1024;
+
     private readonly ServerContext _context;
     private readonly TextCommandHandler _handler;
     private readonly ParserLimits _limits;
@@ -49,7 +55,7 @@ internal sealed class ProtocolSession : IDisposable
         _connectionId = connectionId;
         _logCommands = context.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug);
         var options = context.Options;
-        _limits = new ParserLimits(options.MaxLineLength, Math.Max(options.MaxLineLength, options.MaxItemSize), options.MaxItemSize, options.LenientKeys);
+        _limits = new ParserLimits(options.MaxLineLength, Math.Max(options.MaxLineLength, MaxRetrievalLineLength), options.MaxItemSize, options.LenientKeys);
         // The largest command that can be complete: a line plus a data block of the largest item.
         _maxReceiveSize = Math.Max(_limits.MaxRetrievalLineLength + 2, options.MaxItemSize + options.MaxLineLength + 2);
         _receive = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
