@@ -604,11 +604,17 @@ public sealed unsafe class CacheEngine : IDisposable
             return false;
         var shard = ShardFor(item->Hash);
         shard.Counters.CrawlerReclaimed++;
+        RemoveDeadLocked(shard, item);
+        return true;
+    }
+
+    /// <summary>Unlinks and frees an expired item, counting it as expired-unfetched when nobody read it.</summary>
+    private void RemoveDeadLocked(CacheShard shard, ItemHeader* item)
+    {
         if ((item->State & ItemState.Fetched) == 0)
             shard.Counters.ExpiredUnfetched++;
         shard.Unlink(item);
         Free(item);
-        return true;
     }
 
     // With the system clock, the coarse monotonic tick (a few ms of resolution, no TSC read) is plenty for
@@ -678,10 +684,7 @@ public sealed unsafe class CacheEngine : IDisposable
         if (countReadMiss)
             shard.Counters.GetExpired++;
         shard.Counters.Reclaimed++;
-        if ((item->State & ItemState.Fetched) == 0)
-            shard.Counters.ExpiredUnfetched++;
-        shard.Unlink(item);
-        Free(item);
+        RemoveDeadLocked(shard, item);
         return null;
     }
 
@@ -754,15 +757,12 @@ public sealed unsafe class CacheEngine : IDisposable
         if (IsDead(victim, now))
         {
             shard.Counters.Reclaimed++;
-            if ((victim->State & ItemState.Fetched) == 0)
-                shard.Counters.ExpiredUnfetched++;
+            RemoveDeadLocked(shard, victim);
+            return true;
         }
-        else
-        {
-            shard.Counters.Evictions++;
-            if ((victim->State & ItemState.Fetched) == 0)
-                shard.Counters.EvictedUnfetched++;
-        }
+        shard.Counters.Evictions++;
+        if ((victim->State & ItemState.Fetched) == 0)
+            shard.Counters.EvictedUnfetched++;
         shard.Unlink(victim);
         Free(victim);
         return true;

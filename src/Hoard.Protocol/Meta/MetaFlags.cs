@@ -49,26 +49,17 @@ public ref struct MetaFlags
 /// <summary>Walks flag tokens in request order; the flag is the first byte of each token.</summary>
 public ref struct MetaFlagTokens
 {
-    private ReadOnlySpan<byte> _rest;
+    private Text.KeyTokenizer _tokens;
 
-    public MetaFlagTokens(ReadOnlySpan<byte> arguments) => _rest = arguments;
+    public MetaFlagTokens(ReadOnlySpan<byte> arguments) => _tokens = new Text.KeyTokenizer(arguments);
 
     public bool TryNext(out byte flag, out ReadOnlySpan<byte> token)
     {
-        int start = 0;
-        while (start < _rest.Length && _rest[start] == (byte)' ')
-            start++;
-        if (start == _rest.Length)
+        if (!_tokens.TryNext(out token))
         {
             flag = 0;
-            token = default;
-            _rest = default;
             return false;
         }
-        var rest = _rest[start..];
-        int end = rest.IndexOf((byte)' ');
-        token = end < 0 ? rest : rest[..end];
-        _rest = end < 0 ? default : rest[(end + 1)..];
         flag = token[0];
         return true;
     }
