@@ -12,7 +12,10 @@ internal sealed class RawClient : IDisposable
 
     public RawClient(EndPoint endPoint)
     {
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 10_000 };
+        bool unix = endPoint.AddressFamily == AddressFamily.Unix;
+        _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, unix ? ProtocolType.Unspecified : ProtocolType.Tcp) { ReceiveTimeout = 10_000 };
+        if (!unix)
+            _socket.NoDelay = true;
         _socket.Connect(endPoint);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Hoard.Server.Tests.Network;
@@ -283,5 +284,31 @@ public sealed class BackPressureTests
         await server.StartAsync();
         using var idle = new RawClient(server.TcpEndPoints[0]);
         Assert.True(idle.WaitForClose(out _));
+    }
+}
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class UnixSocketTests
+{
+    [Theory]
+    [InlineData(TransportKind.Epoll)]
+    [InlineData(TransportKind.Sockets)]
+    public async Task Unix_socket_serves_commands_with_the_requested_mode_and_is_removed_on_stop(TransportKind transport)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hoard-{Guid.NewGuid():N}.sock");
+        var server = new HoardServer(new ServerOptions { UnixSocketPath = path, UnixSocketMask = Convert.ToInt32("766", 8), Transport = transport });
+        await server.StartAsync();
+        try
+        {
+            Assert.Equal((UnixFileMode)Convert.ToInt32("766", 8), File.GetUnixFileMode(path));
+            using var client = new RawClient(new UnixDomainSocketEndPoint(path));
+            client.Send("set k 0 0 5\r\nhello\r\nget k\r\n");
+            Assert.Equal("STORED\r\nVALUE k 0 5\r\nhello\r\nEND\r\n", client.ReadUntil("END\r\n"));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+        Assert.False(File.Exists(path));
     }
 }
