@@ -30,18 +30,28 @@ public static class TextCommandParser
 {
     public const int MaxKeyLength = 250;
 
-    public static ParseStatus TryParse(ReadOnlySpan<byte> buffer, in ParserLimits limits, out TextCommand command, out int consumed)
+    public static ParseStatus TryParse(ReadOnlySpan<byte> buffer, in ParserLimits limits, out TextCommand command, out int consumed) =>
+        TryParse(buffer, in limits, 0, out command, out consumed);
+
+    /// <summary>
+    /// As <see cref="TryParse(ReadOnlySpan{byte}, in ParserLimits, out TextCommand, out int)"/>, but the
+    /// caller knows the first <paramref name="searchFrom"/> bytes hold no newline (an earlier call said
+    /// incomplete), so a long line arriving in small pieces is scanned once, not once per piece.
+    /// </summary>
+    public static ParseStatus TryParse(ReadOnlySpan<byte> buffer, in ParserLimits limits, int searchFrom, out TextCommand command, out int consumed)
     {
         TextCommand parsed = default;
-        var status = Parse(buffer, in limits, ref parsed, out consumed);
+        var status = Parse(buffer, in limits, searchFrom, ref parsed, out consumed);
         command = parsed;
         return status;
     }
 
-    private static ParseStatus Parse(ReadOnlySpan<byte> buffer, in ParserLimits limits, ref TextCommand command, out int consumed)
+    private static ParseStatus Parse(ReadOnlySpan<byte> buffer, in ParserLimits limits, int searchFrom, ref TextCommand command, out int consumed)
     {
         consumed = 0;
-        int newline = buffer.IndexOf((byte)'\n');
+        int newline = buffer[searchFrom..].IndexOf((byte)'\n');
+        if (newline >= 0)
+            newline += searchFrom;
         if (newline < 0)
         {
             if (buffer.Length <= limits.MaxLineLength)

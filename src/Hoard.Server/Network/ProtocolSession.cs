@@ -45,6 +45,7 @@ internal sealed class ProtocolSession : IDisposable
     private int _resumeOffset;
     private long _lastActivity = Environment.TickCount64;
     private int _processedSinceYield;
+    private int _searchedWithoutNewline;
     private readonly long _connectionId;
     private readonly bool _logCommands;
 
@@ -128,12 +129,17 @@ internal sealed class ProtocolSession : IDisposable
                 return NextStep.Receive;
             }
 
-            var status = TextCommandParser.TryParse(_receive.AsSpan(_start, _end - _start), in _limits, out var command, out int consumed);
+            var pending = _receive.AsSpan(_start, _end - _start);
+            var status = TextCommandParser.TryParse(pending, in _limits, _searchedWithoutNewline, out var command, out int consumed);
             if (status == ParseStatus.Incomplete)
             {
+                // Remember how far there is no newline, unless the line is whole and its data block is awaited.
+                if (pending[_searchedWithoutNewline..].IndexOf((byte)'\n') < 0)
+                    _searchedWithoutNewline = pending.Length;
                 _processedSinceYield = 0;
                 return NextStep.Receive;
             }
+            _searchedWithoutNewline = 0;
             if (_logCommands && _resumeOffset == 0)
                 LogCommand(consumed);
             if (status == ParseStatus.Error)

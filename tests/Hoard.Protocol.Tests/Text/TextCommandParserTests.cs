@@ -194,6 +194,15 @@ public class TextCommandParserTests
     }
 
     [Fact]
+    public void Search_can_resume_where_an_earlier_call_found_no_newline()
+    {
+        var bytes = Encoding.ASCII.GetBytes("get a b c\r\n");
+        Assert.Equal(ParseStatus.Complete, TextCommandParser.TryParse(bytes, in Limits, 7, out var command, out int consumed));
+        Assert.Equal("a b c", Encoding.ASCII.GetString(command.Keys));
+        Assert.Equal(bytes.Length, consumed);
+    }
+
+    [Fact]
     public void Key_tokenizer_skips_repeated_spaces()
     {
         var tokens = new KeyTokenizer("  a   bb c  "u8);

@@ -44,6 +44,18 @@ public abstract class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Long_get_line_trickled_in_small_pieces_is_answered()
+    {
+        using var client = new RawClient(EndPoint);
+        client.Send("set t1 0 0 1\r\n1\r\n");
+        client.ReadUntil("STORED\r\n");
+        var line = "get " + string.Join(' ', Enumerable.Range(0, 400).Select(i => "t" + i)) + "\r\n";
+        for (int i = 0; i < line.Length; i += 64)
+            client.Send(line.Substring(i, Math.Min(64, line.Length - i)));
+        Assert.Equal("VALUE t1 0 1\r\n1\r\nEND\r\n", client.ReadUntil("END\r\n"));
+    }
+
+    [Fact]
     public void Multi_get_larger_than_the_reply_buffer_returns_every_value()
     {
         using var client = new RawClient(EndPoint);
