@@ -93,9 +93,6 @@ public sealed class ServerOptions
     /// <summary><c>-o transport=auto|epoll|sockets</c>: how connections are served.</summary>
     public TransportKind Transport { get; set; } = TransportKind.Auto;
 
-    /// <summary>Where to write bound ports (memcached's <c>MEMCACHED_PORT_FILENAME</c>).</summary>
-    public string? PortFileName { get; set; }
-
     /// <summary>Checks combinations that cannot work; returns the problems, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

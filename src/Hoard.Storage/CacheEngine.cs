@@ -145,14 +145,6 @@ public sealed unsafe class CacheEngine : IDisposable
         }
     }
 
-    /// <summary>Plain get: a hit hands the item to <paramref name="reader"/>.</summary>
-    public bool TryRead<TReader>(ReadOnlySpan<byte> key, ref TReader reader)
-        where TReader : IItemReader, allows ref struct
-    {
-        ReadOptions options = default;
-        return Read(key, in options, ref reader) == ReadResult.Hit;
-    }
-
     public StoreResult Store(in StoreRequest request, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, out StoredItemInfo info)
     {
         ValidateKey(key);

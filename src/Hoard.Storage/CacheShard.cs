@@ -38,8 +38,6 @@ internal sealed unsafe class CacheShard : IDisposable
 
     public long ItemCount { get; private set; }
 
-    public long ItemBytes { get; private set; }
-
     public ItemHeader* LeastRecentlyUsed => _lruTail;
 
     public long BucketCount => _bucketMask + 1;
@@ -68,7 +66,6 @@ internal sealed unsafe class CacheShard : IDisposable
         PushFront(item);
         ItemCount++;
         long size = ItemHeader.TotalSize(item);
-        ItemBytes += size;
         ClassItems[item->SizeClass]++;
         ClassBytes[item->SizeClass] += size;
         if (ItemCount > (long)(_bucketMask + 1) * 3 / 2)
@@ -84,7 +81,6 @@ internal sealed unsafe class CacheShard : IDisposable
         RemoveFromLru(item);
         ItemCount--;
         long size = ItemHeader.TotalSize(item);
-        ItemBytes -= size;
         ClassItems[item->SizeClass]--;
         ClassBytes[item->SizeClass] -= size;
     }
@@ -135,7 +131,6 @@ internal sealed unsafe class CacheShard : IDisposable
         NativeMemory.Clear(_buckets, (nuint)(_bucketMask + 1) * (nuint)sizeof(ItemHeader*));
         _lruHead = _lruTail = null;
         ItemCount = 0;
-        ItemBytes = 0;
         Array.Clear(ClassItems);
         Array.Clear(ClassBytes);
         _scanCursor = 0;

@@ -8,7 +8,6 @@ public sealed class ServerStatistics
     private long _rejectedConnections;
     private long _bytesRead;
     private long _bytesWritten;
-    private long _getCommands;
     private long _getKeys;
     private long _metaCommands;
     private long _storeTooLarge;
@@ -23,7 +22,6 @@ public sealed class ServerStatistics
     public long BytesWritten => Volatile.Read(ref _bytesWritten);
     /// <summary>Keys requested by retrievals (memcached's <c>cmd_get</c> counts keys, not commands).</summary>
     public long GetKeys => Volatile.Read(ref _getKeys);
-    public long GetCommands => Volatile.Read(ref _getCommands);
     public long MetaCommands => Volatile.Read(ref _metaCommands);
     public long StoreTooLarge => Volatile.Read(ref _storeTooLarge);
     public long StoreNoMemory => Volatile.Read(ref _storeNoMemory);
@@ -44,11 +42,7 @@ public sealed class ServerStatistics
 
     public void AddBytesWritten(long count) => Interlocked.Add(ref _bytesWritten, count);
 
-    public void AddGet(long keys)
-    {
-        Interlocked.Increment(ref _getCommands);
-        Interlocked.Add(ref _getKeys, keys);
-    }
+    public void AddGet(long keys) => Interlocked.Add(ref _getKeys, keys);
 
     public void AddMeta() => Interlocked.Increment(ref _metaCommands);
 
@@ -67,7 +61,6 @@ public sealed class ServerStatistics
         Interlocked.Exchange(ref _rejectedConnections, 0);
         Interlocked.Exchange(ref _bytesRead, 0);
         Interlocked.Exchange(ref _bytesWritten, 0);
-        Interlocked.Exchange(ref _getCommands, 0);
         Interlocked.Exchange(ref _getKeys, 0);
         Interlocked.Exchange(ref _metaCommands, 0);
         Interlocked.Exchange(ref _storeTooLarge, 0);

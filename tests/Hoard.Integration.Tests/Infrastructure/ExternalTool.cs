@@ -14,10 +14,9 @@ public static class ExternalTool
         public override string ToString() => $"exit code {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
     }
 
-    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>A start description with every stream redirected, the way all test processes are started.</summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments)
     {
-        if (!File.Exists(fileName))
-            throw new InvalidOperationException($"{fileName} is not installed (test.sh installs it from Debian packages).");
         var info = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
@@ -27,6 +26,14 @@ public static class ExternalTool
         };
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
+        return info;
+    }
+
+    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        if (!File.Exists(fileName))
+            throw new InvalidOperationException($"{fileName} is not installed (test.sh installs it from Debian packages).");
+        var info = StartInfo(fileName, arguments);
         info.Environment["PYTHONUNBUFFERED"] = "1";
         info.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
 

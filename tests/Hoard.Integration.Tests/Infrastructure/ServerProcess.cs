@@ -69,15 +69,7 @@ public sealed partial class ServerProcess : IDisposable
         var executable = TestServer.Executable; // throws a clear message when the apphost is missing
         var directory = Directory.CreateTempSubdirectory("hoard-it-").FullName;
         var arguments = TestServer.BaseArguments.Concat(extraArguments).ToList();
-        var info = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
+        var info = ExternalTool.StartInfo(executable, arguments);
         info.Environment["MEMCACHED_PORT_FILENAME"] = Path.Combine(directory, "ports");
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
