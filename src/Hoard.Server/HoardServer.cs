@@ -62,6 +62,8 @@ public sealed class HoardServer : IAsyncDisposable
             RequestShutdown = () => _ = StopAsync("shutdown command"),
             AcceptingConnections = () => Volatile.Read(ref _stopRequested) == 0,
         };
+        if ((options.AsciiAuthFile ?? (options.SaslEnabled ? options.SaslPasswordFile : null)) is { } passwordFile)
+            _context.Authenticator = new Security.Authenticator(_context, passwordFile);
         _handler = new TextCommandHandler(_context);
         if (UsesEpoll)
         {
@@ -126,6 +128,12 @@ public sealed class HoardServer : IAsyncDisposable
     }
 
     public Task StopAsync() => StopAsync("stop requested");
+
+    /// <summary>
+    /// Re-reads the password file (SIGHUP). Connections already authenticated stay so; new attempts use the
+    /// new users. Returns the error when the file could not be used (the previous users then stay).
+    /// </summary>
+    public string? ReloadCredentials() => _context.Authenticator?.Reload();
 
     public async ValueTask DisposeAsync()
     {

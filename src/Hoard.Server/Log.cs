@@ -36,4 +36,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Critical, Message = "Worker {Worker} stopped after an unexpected error")]
     public static partial void WorkerFailed(ILogger logger, string worker, Exception exception);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Authentication failed for user '{User}'")]
+    public static partial void AuthenticationFailed(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Reloaded password file {Path}: {Count} entries")]
+    public static partial void CredentialsReloaded(ILogger logger, string path, int count);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Could not reload password file {Path}, the previous users stay in force: {Reason}")]
+    public static partial void CredentialsReloadFailed(ILogger logger, string path, string reason);
 }

@@ -44,6 +44,9 @@ public sealed class ServerContext
         set => Volatile.Write(ref _verbosity, value);
     }
 
+    /// <summary>Checks credentials when <c>-S</c> or <c>-Y</c> is on; null when authentication is off.</summary>
+    public Security.Authenticator? Authenticator { get; set; }
+
     /// <summary>Set by the server: stops it (the <c>shutdown</c> command).</summary>
     public Action? RequestShutdown { get; set; }
 

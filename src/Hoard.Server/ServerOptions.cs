@@ -8,6 +8,17 @@ public enum ProtocolMode
     Binary,
 }
 
+/// <summary>How a TLS listener treats client certificates (memcached's <c>ssl_verify_mode</c> 0-2).</summary>
+public enum TlsVerifyMode
+{
+    /// <summary>No client certificate is asked for (0).</summary>
+    None,
+    /// <summary>A client certificate is asked for and, when sent, must verify (1).</summary>
+    Request,
+    /// <summary>A verified client certificate is required (2).</summary>
+    Require,
+}
+
 /// <summary>How connections are served.</summary>
 public enum TransportKind
 {
@@ -93,6 +104,36 @@ public sealed class ServerOptions
     /// <summary><c>-o transport=auto|epoll|sockets</c>: how connections are served.</summary>
     public TransportKind Transport { get; set; } = TransportKind.Auto;
 
+    /// <summary><c>-S</c>: the binary protocol's SASL authentication is required before any other command.</summary>
+    public bool SaslEnabled { get; set; }
+
+    /// <summary>
+    /// <c>-o sasl_pwdb=FILE</c> (or the <c>MEMCACHED_SASL_PWDB</c> environment variable, as memcached reads it):
+    /// <c>user:password</c> lines for SASL PLAIN.
+    /// </summary>
+    public string? SaslPasswordFile { get; set; }
+
+    /// <summary><c>-Y FILE</c>: memcached's ASCII authentication with <c>user:password</c> lines.</summary>
+    public string? AsciiAuthFile { get; set; }
+
+    /// <summary><c>-Z</c>: TCP listeners speak TLS (except addresses given as <c>notls:addr[:port]</c>).</summary>
+    public bool TlsEnabled { get; set; }
+
+    /// <summary><c>-o ssl_chain_cert</c>: the server certificate chain, PEM.</summary>
+    public string? TlsCertificateChainFile { get; set; }
+
+    /// <summary><c>-o ssl_key</c>: the private key, PEM, when not in the chain file.</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary><c>-o ssl_ca_cert</c>: PEM certificates of the CAs whose client certificates are accepted.</summary>
+    public string? TlsCaCertificateFile { get; set; }
+
+    /// <summary><c>-o ssl_verify_mode</c>: whether client certificates are asked for or required.</summary>
+    public TlsVerifyMode TlsVerifyMode { get; set; } = TlsVerifyMode.None;
+
+    /// <summary>Whether any form of authentication is on.</summary>
+    public bool AuthenticationRequired => SaslEnabled || AsciiAuthFile is not null;
+
     /// <summary>Checks combinations that cannot work; returns the problems, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -108,8 +149,20 @@ public sealed class ServerOptions
             errors.Add("item max size cannot be larger than half of the memory limit (-m)");
         if (RequestsPerEvent <= 0) errors.Add("number of requests per event must be greater than 0");
         if (Backlog <= 0) errors.Add("backlog must be positive");
-        if (Protocol == ProtocolMode.Binary)
-            errors.Add("the binary protocol is not implemented yet; use -B ascii or -B auto");
+        if (SaslEnabled && AsciiAuthFile is not null)
+            errors.Add("-S (SASL, binary protocol) and -Y (ASCII authentication) cannot be combined; choose one");
+        if (SaslEnabled && Protocol == ProtocolMode.Ascii)
+            errors.Add("SASL authentication (-S) needs the binary protocol; it cannot be used with -B ascii");
+        if (AsciiAuthFile is not null && Protocol == ProtocolMode.Binary)
+            errors.Add("ASCII authentication (-Y) cannot be used with -B binary");
+        if (SaslEnabled && SaslPasswordFile is null)
+            errors.Add("SASL (-S) needs a password file: -o sasl_pwdb=FILE or the MEMCACHED_SASL_PWDB environment variable");
+        if (TlsEnabled && TlsCertificateChainFile is null)
+            errors.Add("TLS (-Z) needs a certificate: -o ssl_chain_cert=FILE");
+        if (!TlsEnabled && (TlsCertificateChainFile ?? TlsKeyFile ?? TlsCaCertificateFile) is not null)
+            errors.Add("ssl_* options need -Z to turn TLS on");
+        if (TlsVerifyMode != TlsVerifyMode.None && TlsCaCertificateFile is null)
+            errors.Add("ssl_verify_mode needs ssl_ca_cert: the CA file client certificates are checked against");
         return errors;
     }
 }

@@ -26,6 +26,11 @@ internal static partial class ServerHost
                 await error.WriteLineAsync($"hoard server: {warning}").ConfigureAwait(false);
         }
 
+        // memcached's SASL password database is named by this environment variable; -o sasl_pwdb wins over it.
+        if (options.SaslEnabled && options.SaslPasswordFile is null
+            && Environment.GetEnvironmentVariable("MEMCACHED_SASL_PWDB") is { Length: > 0 } saslFile)
+            options.SaslPasswordFile = saslFile;
+
         var problems = options.Validate();
         if (problems.Count > 0)
         {
@@ -59,7 +64,25 @@ internal static partial class ServerHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-        var server = new HoardServer(options, loggerFactory);
+        HoardServer server;
+        try
+        {
+            server = new HoardServer(options, loggerFactory);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException
+            or System.Security.Cryptography.CryptographicException)
+        {
+            // A password file or certificate that cannot be used: never start without the protection asked for.
+            await error.WriteLineAsync($"hoard server: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        // SIGHUP re-reads the password file (-Y, -S), as a rotation of credentials needs no restart.
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            server.ReloadCredentials();
+        });
         await using (server.ConfigureAwait(false))
         {
             try

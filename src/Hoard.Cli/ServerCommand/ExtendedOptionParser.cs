@@ -47,6 +47,9 @@ internal static class ExtendedOptionParser
                         _ => throw new CommandLineUsageException($"invalid value '{value}' for -o {ExtendedOptions.Transport}: expected auto, epoll or sockets"),
                     };
                     break;
+                case ExtendedOptions.SaslPasswordFile:
+                    options.SaslPasswordFile = value;
+                    break;
                 default:
                     throw new InvalidOperationException($"-o {name} is marked implemented but has no handler");
             }

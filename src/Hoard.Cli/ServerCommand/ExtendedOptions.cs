@@ -15,6 +15,9 @@ internal static class ExtendedOptions
     /// <summary>Hoard's own: <c>auto</c>, <c>epoll</c> or <c>sockets</c> (see ServerOptions.Transport).</summary>
     public const string Transport = "transport";
 
+    /// <summary>The SASL password file (memcached reads it from the MEMCACHED_SASL_PWDB environment variable).</summary>
+    public const string SaslPasswordFile = "sasl_pwdb";
+
     private const string Storage = "Hoard's storage engine has no slab allocator or LRU background threads to tune";
     private const string Hash = "Hoard's hash index sizes itself";
     private const string Extstore = "Hoard has no external storage (extstore)";
@@ -27,6 +30,7 @@ internal static class ExtendedOptions
         new(IdleTimeout, true, FlagSupport.Implemented, null),
         new(LenientKeys, false, FlagSupport.Implemented, null),
         new(Transport, true, FlagSupport.Implemented, null),
+        new(SaslPasswordFile, true, FlagSupport.Implemented, null),
         Ignored("maxconns_fast", false, "Hoard always closes connections over the limit at once"),
         Ignored("no_maxconns_fast", false, "Hoard always closes connections over the limit at once"),
         Ignored("hashpower", true, Hash),

@@ -79,6 +79,8 @@ internal static class ServerArgumentParser
             case 'B': options.Protocol = ParseProtocol(flag, Required(value)); break;
             case 'I': options.MaxItemSize = FlagValues.ItemSize(flag, Required(value)); break;
             case 'F': options.DisableFlushAll = true; break;
+            case 'S': options.SaslEnabled = true; break;
+            case 'Y': options.AsciiAuthFile = NonEmpty(flag, Required(value), "a password file path"); break;
             case 'o': ExtendedOptionParser.Apply(Required(value), options, result.Warnings); break;
             default: throw new InvalidOperationException($"flag {flag.DisplayName} is marked implemented but has no handler");
         }

@@ -45,15 +45,13 @@ internal static class ServerFlags
     public static readonly ServerFlag ListenBacklog = Flag('b', "listen-backlog", "num", "set the backlog queue limit (default: 1024)");
     public static readonly ServerFlag Protocol = Flag('B', "protocol", "name", "protocol - one of ascii, binary, or auto (default: auto-negotiate)");
     public static readonly ServerFlag MaxItemSize = Flag('I', "max-item-size", "num", "adjusts max item size, k/m suffixes allowed (default: 1m, min: 1k, max: 1024m)");
-    public static readonly ServerFlag EnableSasl = Refused(Switch('S', "enable-sasl", "turn on Sasl authentication"),
-        "SASL authentication is not implemented, and Hoard will not run open when authentication was asked for");
+    public static readonly ServerFlag EnableSasl = Switch('S', "enable-sasl", "turn on Sasl authentication (binary protocol; users from -o sasl_pwdb or MEMCACHED_SASL_PWDB)");
     public static readonly ServerFlag DisableFlushAll = Switch('F', "disable-flush-all", "disable flush_all command");
     public static readonly ServerFlag DisableDumping = Ignored(Switch('X', "disable-dumping", "disable stats cachedump and lru_crawler metadump"),
         "nothing to disable: Hoard does not implement stats cachedump or lru_crawler metadump");
     public static readonly ServerFlag DisableWatch = Ignored(Switch('W', "disable-watch", "disable watch commands (live logging)"),
         "nothing to disable: Hoard does not implement watch");
-    public static readonly ServerFlag AuthFile = Refused(Flag('Y', "auth-file", "file", "enable ASCII protocol authentication (user:pass lines)"),
-        "ASCII authentication files are not implemented yet, and Hoard will not run open when authentication was asked for");
+    public static readonly ServerFlag AuthFile = Flag('Y', "auth-file", "file", "enable ASCII protocol authentication (user:pass lines; SIGHUP reloads)");
     public static readonly ServerFlag MemoryFile = Ignored(Flag('e', "memory-file", "file", "mmap a file for item memory (restartable cache)"),
         "Hoard keeps items in process memory; restartable caches are not implemented");
     public static readonly ServerFlag EnableSsl = Refused(Switch('Z', "enable-ssl", "enable TLS/SSL"),

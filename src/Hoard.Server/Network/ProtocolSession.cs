@@ -48,6 +48,8 @@ internal sealed class ProtocolSession : IDisposable
     private int _searchedWithoutNewline;
     private readonly long _connectionId;
     private readonly bool _logCommands;
+    /// <summary>memcached's <c>-Y</c>: until a <c>set</c> carries valid credentials, nothing else is served.</summary>
+    private bool _awaitingAsciiAuth;
 
     public ProtocolSession(ServerContext context, TextCommandHandler handler, long connectionId)
     {
@@ -60,6 +62,7 @@ internal sealed class ProtocolSession : IDisposable
         // The largest command that can be complete: a line plus a data block of the largest item.
         _maxReceiveSize = Math.Max(_limits.MaxRetrievalLineLength + 2, options.MaxItemSize + options.MaxLineLength + 2);
         _receive = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
+        _awaitingAsciiAuth = options.AsciiAuthFile is not null;
     }
 
     public OutputBuffer Output { get; } = new();
@@ -162,6 +165,13 @@ internal sealed class ProtocolSession : IDisposable
                 continue;
             }
 
+            if (_awaitingAsciiAuth)
+            {
+                _start += consumed;
+                AuthenticateAscii(ref command);
+                continue;
+            }
+
             var outcome = _handler.Execute(ref command, Output, ref _resumeOffset);
             if (outcome == CommandOutcome.Partial)
                 return NextStep.FlushAndContinue;
@@ -179,6 +189,40 @@ internal sealed class ProtocolSession : IDisposable
                 _processedSinceYield = 0;
                 return NextStep.Yield;
             }
+        }
+    }
+
+    /// <summary>
+    /// memcached's ASCII authentication: <c>set &lt;any key&gt; &lt;flags&gt; &lt;exptime&gt; &lt;bytes&gt;</c> whose data is
+    /// <c>user password</c>. The replies are memcached's, including <c>STORED</c> for success (with or without
+    /// noreply, as memcached answers); nothing is stored.
+    /// </summary>
+    private void AuthenticateAscii(scoped ref TextCommand command)
+    {
+        if (command.Kind != TextCommandKind.Set)
+        {
+            Output.Write("CLIENT_ERROR unauthenticated\r\n"u8);
+            return;
+        }
+        var data = command.Value;
+        int space = data.IndexOf((byte)' ');
+        var user = space > 0 ? data[..space] : default;
+        var rest = space > 0 ? data[(space + 1)..].TrimStart((byte)' ') : default;
+        int end = rest.IndexOf((byte)' ');
+        var password = end >= 0 ? rest[..end] : rest;
+        if (user.IsEmpty || password.IsEmpty)
+        {
+            Output.Write("CLIENT_ERROR bad authentication token format\r\n"u8);
+            return;
+        }
+        if (_context.Authenticator!.Verify(user, password))
+        {
+            _awaitingAsciiAuth = false;
+            Output.Write(TextReplyWriter.Stored);
+        }
+        else
+        {
+            Output.Write("CLIENT_ERROR authentication failure\r\n"u8);
         }
     }
 

@@ -14,6 +14,8 @@ public sealed class ServerStatistics
     private long _storeNoMemory;
     private long _connectionYields;
     private long _idleKicks;
+    private long _authCommands;
+    private long _authErrors;
 
     public long CurrentConnections => Volatile.Read(ref _currentConnections);
     public long TotalConnections => Volatile.Read(ref _totalConnections);
@@ -27,6 +29,10 @@ public sealed class ServerStatistics
     public long StoreNoMemory => Volatile.Read(ref _storeNoMemory);
     public long ConnectionYields => Volatile.Read(ref _connectionYields);
     public long IdleKicks => Volatile.Read(ref _idleKicks);
+    /// <summary>Authentication attempts (memcached's <c>auth_cmds</c>).</summary>
+    public long AuthCommands => Volatile.Read(ref _authCommands);
+    /// <summary>Failed authentication attempts (<c>auth_errors</c>).</summary>
+    public long AuthErrors => Volatile.Read(ref _authErrors);
 
     public long ConnectionOpened()
     {
@@ -54,6 +60,13 @@ public sealed class ServerStatistics
 
     public void AddIdleKick() => Interlocked.Increment(ref _idleKicks);
 
+    public void AddAuthAttempt(bool succeeded)
+    {
+        Interlocked.Increment(ref _authCommands);
+        if (!succeeded)
+            Interlocked.Increment(ref _authErrors);
+    }
+
     /// <summary><c>stats reset</c>: counters go to zero; gauges (current connections) stay.</summary>
     public void Reset()
     {
@@ -67,5 +80,7 @@ public sealed class ServerStatistics
         Interlocked.Exchange(ref _storeNoMemory, 0);
         Interlocked.Exchange(ref _connectionYields, 0);
         Interlocked.Exchange(ref _idleKicks, 0);
+        Interlocked.Exchange(ref _authCommands, 0);
+        Interlocked.Exchange(ref _authErrors, 0);
     }
 }

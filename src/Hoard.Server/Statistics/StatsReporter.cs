@@ -113,8 +113,8 @@ public sealed class StatsReporter
         TextReplyWriter.WriteStat(o, "touch_misses", cache.TouchMisses);
         TextReplyWriter.WriteStat(o, "store_too_large", server.StoreTooLarge);
         TextReplyWriter.WriteStat(o, "store_no_memory", server.StoreNoMemory);
-        TextReplyWriter.WriteStat(o, "auth_cmds", 0);
-        TextReplyWriter.WriteStat(o, "auth_errors", 0);
+        TextReplyWriter.WriteStat(o, "auth_cmds", server.AuthCommands);
+        TextReplyWriter.WriteStat(o, "auth_errors", server.AuthErrors);
         TextReplyWriter.WriteStat(o, "idle_kicks", server.IdleKicks);
         TextReplyWriter.WriteStat(o, "bytes_read", server.BytesRead);
         TextReplyWriter.WriteStat(o, "bytes_written", server.BytesWritten);
@@ -161,14 +161,15 @@ public sealed class StatsReporter
             ProtocolMode.Binary => "binary",
             _ => "auto-negotiate",
         });
-        TextReplyWriter.WriteStat(o, "auth_enabled_sasl", "no");
-        TextReplyWriter.WriteStat(o, "auth_enabled_ascii", "no");
+        TextReplyWriter.WriteStat(o, "auth_enabled_sasl", options.SaslEnabled ? "yes" : "no");
+        TextReplyWriter.WriteStat(o, "auth_enabled_ascii", options.AsciiAuthFile is null ? "no" : "yes");
         TextReplyWriter.WriteStat(o, "item_size_max", options.MaxItemSize);
         TextReplyWriter.WriteStat(o, "maxconns_fast", "yes");
         TextReplyWriter.WriteStat(o, "flush_enabled", options.DisableFlushAll ? "no" : "yes");
         TextReplyWriter.WriteStat(o, "shutdown_command", options.EnableShutdownCommand ? "yes" : "no");
         TextReplyWriter.WriteStat(o, "idle_timeout", (long)options.IdleTimeout.TotalSeconds);
         TextReplyWriter.WriteStat(o, "max_line_length", options.MaxLineLength);
+        TextReplyWriter.WriteStat(o, "ssl_enabled", options.TlsEnabled ? "yes" : "no");
     }
 
     private void WriteItems(OutputBuffer o)
