@@ -320,12 +320,38 @@ public class ServerArgumentParserTests
     [InlineData(new[] { "-D", "" }, "invalid value '' for -D: expected a delimiter character")]
     public void Ignored_flags_still_reject_malformed_values(string[] args, string message) => Assert.Equal(message, Error(args));
 
+    [Fact]
+    public void Sasl_is_turned_on_with_its_password_file_from_o()
+    {
+        var options = Options("-S", "-o", "sasl_pwdb=/etc/hoard/sasl");
+        Assert.True(options.SaslEnabled);
+        Assert.Equal("/etc/hoard/sasl", options.SaslPasswordFile);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Sasl_without_a_password_file_is_a_validation_error() =>
+        Assert.Contains(Options("--enable-sasl").Validate(), p => p.StartsWith("SASL (-S) needs a password file", StringComparison.Ordinal));
+
+    [Fact]
+    public void Ascii_auth_file_is_parsed()
+    {
+        var options = Options("--auth-file=/etc/hoard/auth");
+        Assert.Equal("/etc/hoard/auth", options.AsciiAuthFile);
+        Assert.True(options.AuthenticationRequired);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Ascii_auth_file_must_not_be_empty() =>
+        Assert.Equal("invalid value '' for -Y/--auth-file: expected a password file path", Error("-Y", ""));
+
     [Theory]
-    [InlineData(new[] { "-S" }, "-S/--enable-sasl")]
-    [InlineData(new[] { "-Z" }, "-Z/--enable-ssl")]
-    [InlineData(new[] { "-Y", "/etc/hoard/auth" }, "-Y/--auth-file")]
-    public void Security_flags_hoard_cannot_honour_are_refused(string[] args, string flag) =>
-        Assert.StartsWith($"{flag} is not supported: ", Error(args), StringComparison.Ordinal);
+    [InlineData(new[] { "-S", "-o", "sasl_pwdb=/a", "-Y", "/b" }, "cannot be combined")]
+    [InlineData(new[] { "-S", "-o", "sasl_pwdb=/a", "-B", "ascii" }, "SASL authentication (-S) needs the binary protocol")]
+    [InlineData(new[] { "-Y", "/b", "-B", "binary" }, "ASCII authentication (-Y) cannot be used with -B binary")]
+    public void Authentication_combinations_that_cannot_work_are_validation_errors(string[] args, string problem) =>
+        Assert.Contains(Options(args).Validate(), p => p.Contains(problem, StringComparison.Ordinal));
 
     [Fact]
     public void T_is_not_a_memcached_flag() => Assert.Equal("invalid option -- 'T'", Error("-T"));

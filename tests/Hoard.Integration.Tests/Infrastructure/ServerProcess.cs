@@ -15,6 +15,7 @@ namespace Hoard.Integration.Tests.Infrastructure;
 /// </summary>
 public sealed partial class ServerProcess : IDisposable
 {
+    public const int SigHup = 1;
     public const int SigInt = 2;
     public const int SigTerm = 15;
 
