@@ -37,7 +37,10 @@ public static class MetaRequestWriter
     public static bool IsValidKey(ReadOnlySpan<byte> key) =>
         !key.IsEmpty && (IsPlainKey(key) || Base64.GetMaxEncodedToUtf8Length(key.Length) <= MaxKeyLength);
 
-    /// <summary>Writes <c>command key</c>; a key that is not plain is written base64-encoded followed by the <c>b</c> flag.</summary>
+    /// <summary>
+    /// Writes <c>command key</c>; a key that is not plain is written base64-encoded, and the caller adds
+    /// <see cref="KeyFlag"/> among the flags (for <c>ms</c>, after the data length).
+    /// </summary>
     public static void Begin(IBufferWriter<byte> writer, ReadOnlySpan<byte> command, ReadOnlySpan<byte> key)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -53,7 +56,13 @@ public static class MetaRequestWriter
         var span = writer.GetSpan(Base64.GetMaxEncodedToUtf8Length(key.Length));
         Base64.EncodeToUtf8(key, span, out _, out int written);
         writer.Advance(written);
-        writer.Write(" b"u8);
+    }
+
+    /// <summary>The <c>b</c> flag when <paramref name="key"/> was written base64-encoded by <see cref="Begin"/>.</summary>
+    public static void KeyFlag(IBufferWriter<byte> writer, ReadOnlySpan<byte> key)
+    {
+        if (!IsPlainKey(key))
+            Flag(writer, 'b');
     }
 
     /// <summary>The data length token of <c>ms</c>, right after the key.</summary>

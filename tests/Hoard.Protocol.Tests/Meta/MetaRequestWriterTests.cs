@@ -19,6 +19,7 @@ public sealed class MetaRequestWriterTests
         {
             MetaRequestWriter.Begin(o, MetaRequestWriter.Set, "user:1"u8);
             MetaRequestWriter.Size(o, 5);
+            MetaRequestWriter.KeyFlag(o, "user:1"u8);
             MetaRequestWriter.Flag(o, 'T', 60L);
             MetaRequestWriter.Flag(o, 'F', 3L);
             MetaRequestWriter.Flag(o, 'C', 12345UL);
@@ -37,6 +38,7 @@ public sealed class MetaRequestWriterTests
         var text = Write(o =>
         {
             MetaRequestWriter.Begin(o, MetaRequestWriter.Get, "a b\n"u8);
+            MetaRequestWriter.KeyFlag(o, "a b\n"u8);
             MetaRequestWriter.Flag(o, 'v');
             MetaRequestWriter.End(o);
         });

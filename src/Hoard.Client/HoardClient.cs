@@ -1,0 +1,322 @@
+using System.Diagnostics;
+using System.Text;
+using Hoard.Client.Connections;
+using Hoard.Client.Distribution;
+
+namespace Hoard.Client;
+
+/// <summary>
+/// A memcached client for a pool of servers: each key goes to the server the configured distribution picks
+/// (agreeing with the other languages' clients of the fleet), over a few pipelined connections per server,
+/// speaking the meta protocol. Thread-safe; create one per application and share it.
+/// </summary>
+public sealed class HoardClient : IAsyncDisposable
+{
+    /// <summary>memcached reads an expiry above 30 days as an absolute Unix time.</summary>
+    private const long MaxRelativeSeconds = 60 * 60 * 24 * 30;
+
+    private readonly HoardClientOptions _options;
+    private readonly CacheNode[] _nodes;
+    private readonly INodeLocator _fullLocator;
+    private readonly Timer _timeoutSweep;
+    private Ring _ring;
+    private int _disposed;
+
+    public HoardClient(HoardClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+            throw new ArgumentException("invalid Hoard client options: " + string.Join("; ", problems), nameof(options));
+        _options = options;
+        var settings = new ConnectionSettings(options.ConnectTimeout, options.MaxInFlightPerConnection);
+        var servers = options.Servers.Select(ServerEndPoint.Parse).ToArray();
+        _nodes = [.. servers.Select(s => new CacheNode(s, settings, options.ConnectionsPerServer, OnConnectionBroken))];
+        _fullLocator = NodeLocator.Create(options.Distribution, servers, options.KetamaFlavor);
+        _ring = new Ring(_fullLocator, _nodes, long.MaxValue);
+        // Timeouts are found by a sweep rather than a timer per request: no allocation per request, and a
+        // stuck connection is dropped within a tenth of the timeout.
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(options.OperationTimeout.TotalMilliseconds / 10, 5, 100));
+        _timeoutSweep = new Timer(static state => ((HoardClient)state!).SweepTimeouts(), this, period, period);
+    }
+
+    /// <summary>The servers, in configuration order.</summary>
+    public IReadOnlyList<ServerEndPoint> Servers => _fullLocator.Nodes;
+
+    /// <summary>The server that holds <paramref name="key"/> now (ejected servers excluded).</summary>
+    public ServerEndPoint Locate(string key) => PickNode(Key(key)).Server;
+
+    // ---- reads ----
+
+    /// <summary>The item under <paramref name="key"/>, or null on a miss.</summary>
+    public ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaGetOperation(bytes, null), cancellationToken);
+    }
+
+    /// <summary>The value under <paramref name="key"/> as UTF-8 text, or null on a miss.</summary>
+    public async ValueTask<string?> GetStringAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var item = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return item is { } found ? Encoding.UTF8.GetString(found.Value.Span) : null;
+    }
+
+    /// <summary>Gets the item and sets its expiry in one round trip (memcached's <c>gat</c>).</summary>
+    public ValueTask<CacheItem?> GetAndTouchAsync(string key, TimeSpan? expiry, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaGetOperation(bytes, Seconds(expiry)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Every key found, with its item. Keys are grouped per server and every server is asked at once, one
+    /// pipelined batch each; misses cost nothing on the wire.
+    /// </summary>
+    public async ValueTask<IReadOnlyDictionary<string, CacheItem>> GetManyAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var perNode = new Dictionary<CacheNode, List<byte[]>>();
+        foreach (var key in keys)
+        {
+            var bytes = Key(key);
+            var node = PickNode(bytes);
+            if (!perNode.TryGetValue(node, out var list))
+                perNode[node] = list = [];
+            list.Add(bytes);
+        }
+        // Every server's batch is on the wire before the first reply is awaited.
+        var batches = new List<(CacheNode Node, Task<List<KeyValuePair<string, CacheItem>>> Reply)>(perNode.Count);
+        foreach (var (node, nodeKeys) in perNode)
+            batches.Add((node, Send(node, new MetaGetManyOperation(nodeKeys), cancellationToken).AsTask()));
+        var found = new Dictionary<string, CacheItem>(StringComparer.Ordinal);
+        List<Exception>? errors = null;
+        foreach (var (node, reply) in batches)
+        {
+            try
+            {
+                foreach (var (key, item) in await reply.ConfigureAwait(false))
+                    found[key] = item;
+            }
+            catch (HoardException ex)
+            {
+                (errors ??= []).Add(ex);
+            }
+        }
+        if (errors is not null)
+            throw new HoardException($"{errors.Count} of {batches.Count} servers failed a multi-get: {errors[0].Message}", new AggregateException(errors));
+        return found;
+    }
+
+    // ---- writes ----
+
+    /// <summary>Stores <paramref name="value"/> (memcached's <c>set</c>); true when stored.</summary>
+    public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default) =>
+        await StoreAsync(StoreMode.Set, key, value, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
+
+    /// <summary>Stores a string as UTF-8.</summary>
+    public ValueTask<bool> SetStringAsync(string key, string value, TimeSpan? expiry = null, CancellationToken cancellationToken = default) =>
+        SetAsync(key, Encoding.UTF8.GetBytes(value), expiry, 0, cancellationToken);
+
+    /// <summary>Stores only if the key is absent (<c>add</c>).</summary>
+    public async ValueTask<bool> AddAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default) =>
+        await StoreAsync(StoreMode.Add, key, value, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
+
+    /// <summary>Stores only if the key exists (<c>replace</c>).</summary>
+    public async ValueTask<bool> ReplaceAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default) =>
+        await StoreAsync(StoreMode.Replace, key, value, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
+
+    /// <summary>Adds bytes after the existing value (<c>append</c>); false when the key is absent.</summary>
+    public async ValueTask<bool> AppendAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        await StoreAsync(StoreMode.Append, key, value, null, 0, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
+
+    /// <summary>Adds bytes before the existing value (<c>prepend</c>); false when the key is absent.</summary>
+    public async ValueTask<bool> PrependAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        await StoreAsync(StoreMode.Prepend, key, value, null, 0, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
+
+    /// <summary>Any store command, with the server's exact answer.</summary>
+    public ValueTask<StoreResult> StoreAsync(StoreMode mode, string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaStoreOperation(bytes, value, flags, Seconds(expiry), mode, 0), cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores only if the item is unchanged since <paramref name="cas"/> was read (<see cref="CacheItem.Cas"/>):
+    /// <see cref="StoreResult.Exists"/> when someone else changed it, <see cref="StoreResult.NotFound"/> when it is gone.
+    /// </summary>
+    public ValueTask<StoreResult> CasAsync(string key, ReadOnlyMemory<byte> value, ulong cas, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default)
+    {
+        if (cas == 0)
+            throw new ArgumentOutOfRangeException(nameof(cas), "a CAS token is never 0; read it with GetAsync");
+        var bytes = Key(key);
+        return Run(bytes, new MetaStoreOperation(bytes, value, flags, Seconds(expiry), StoreMode.Set, cas), cancellationToken);
+    }
+
+    /// <summary>Deletes the key; false when it was not there.</summary>
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaDeleteOperation(bytes, 0), cancellationToken);
+    }
+
+    /// <summary>Adds to a counter; null when the key is absent (unless <paramref name="initial"/> creates it).</summary>
+    public ValueTask<ulong?> IncrementAsync(string key, ulong delta = 1, ulong? initial = null, TimeSpan? expiry = null, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaArithmeticOperation(bytes, delta, decrement: false, initial, Seconds(expiry)), cancellationToken);
+    }
+
+    /// <summary>Subtracts from a counter, stopping at 0 as memcached does; null when the key is absent.</summary>
+    public ValueTask<ulong?> DecrementAsync(string key, ulong delta = 1, ulong? initial = null, TimeSpan? expiry = null, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaArithmeticOperation(bytes, delta, decrement: true, initial, Seconds(expiry)), cancellationToken);
+    }
+
+    /// <summary>Sets a new expiry; false when the key is absent.</summary>
+    public ValueTask<bool> TouchAsync(string key, TimeSpan? expiry, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaTouchOperation(bytes, Seconds(expiry)), cancellationToken);
+    }
+
+    // ---- every server ----
+
+    /// <summary>Empties every server (<c>flush_all</c>), optionally after a delay.</summary>
+    public async ValueTask FlushAllAsync(TimeSpan? delay = null, CancellationToken cancellationToken = default)
+    {
+        string command = delay is { } d && d > TimeSpan.Zero ? $"flush_all {(long)Math.Ceiling(d.TotalSeconds)}" : "flush_all";
+        foreach (var (server, lines) in await OnEveryServer(command, untilEnd: false, cancellationToken).ConfigureAwait(false))
+        {
+            if (lines[0] != "OK")
+                throw new HoardServerException($"{server.HostPort} answered flush_all with '{lines[0]}'");
+        }
+    }
+
+    /// <summary>Each server's <c>stats</c> (or <c>stats GROUP</c>) as name/value pairs.</summary>
+    public async ValueTask<IReadOnlyDictionary<ServerEndPoint, IReadOnlyDictionary<string, string>>> StatsAsync(string? group = null, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<ServerEndPoint, IReadOnlyDictionary<string, string>>();
+        foreach (var (server, lines) in await OnEveryServer(group is null ? "stats" : "stats " + group, untilEnd: true, cancellationToken).ConfigureAwait(false))
+        {
+            var stats = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in lines)
+            {
+                var parts = line.Split(' ', 3);
+                if (parts.Length == 3 && parts[0] == "STAT")
+                    stats[parts[1]] = parts[2];
+            }
+            result[server] = stats;
+        }
+        return result;
+    }
+
+    /// <summary>Each server's version string.</summary>
+    public async ValueTask<IReadOnlyDictionary<ServerEndPoint, string>> VersionAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<ServerEndPoint, string>();
+        foreach (var (server, lines) in await OnEveryServer("version", untilEnd: false, cancellationToken).ConfigureAwait(false))
+            result[server] = lines[0].StartsWith("VERSION ", StringComparison.Ordinal) ? lines[0]["VERSION ".Length..] : lines[0];
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _timeoutSweep.DisposeAsync().ConfigureAwait(false);
+        foreach (var node in _nodes)
+            await node.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // ---- plumbing ----
+
+    private async ValueTask<List<(ServerEndPoint Server, IReadOnlyList<string> Lines)>> OnEveryServer(string command, bool untilEnd, CancellationToken cancellationToken)
+    {
+        var pending = _nodes.Select(node => (node, Send(node, new TextLinesOperation(command, untilEnd), cancellationToken).AsTask())).ToList();
+        var results = new List<(ServerEndPoint, IReadOnlyList<string>)>(pending.Count);
+        foreach (var (node, reply) in pending)
+            results.Add((node.Server, await reply.ConfigureAwait(false)));
+        return results;
+    }
+
+    private ValueTask<T> Run<T>(byte[] key, Operation<T> operation, CancellationToken cancellationToken) =>
+        Send(PickNode(key), operation, cancellationToken);
+
+    private async ValueTask<T> Send<T>(CacheNode node, Operation<T> operation, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        operation.ObserveCancellation(cancellationToken);
+        node.Connection().Send(operation);
+        var result = await operation.Task.ConfigureAwait(false);
+        node.RecordSuccess();
+        return result;
+    }
+
+    private CacheNode PickNode(byte[] key)
+    {
+        var ring = Volatile.Read(ref _ring);
+        if (Stopwatch.GetTimestamp() >= ring.ValidUntil)
+            ring = RebuildRing();
+        return ring.Nodes[ring.Locator.LocateIndex(key)];
+    }
+
+    private void OnConnectionBroken(CacheNode node, Exception reason)
+    {
+        if (node.RecordFailure(_options.FailureLimit, _options.RetryTimeout))
+            RebuildRing();
+    }
+
+    /// <summary>The ring over servers not ejected; valid until the first ejected server's retry time.</summary>
+    private Ring RebuildRing()
+    {
+        lock (_nodes)
+        {
+            var live = _nodes.Where(n => !n.IsEjected).ToArray();
+            Ring ring;
+            if (live.Length == _nodes.Length || live.Length == 0)
+            {
+                // With every server ejected, requests go to their own server and fail there with its error,
+                // rather than all failing with a vaguer one.
+                ring = new Ring(_fullLocator, _nodes, live.Length == 0 ? Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10 : long.MaxValue);
+            }
+            else
+            {
+                long until = _nodes.Where(n => n.IsEjected).Min(n => n.EjectedUntil);
+                ring = new Ring(_fullLocator.WithNodes(live.Select(n => n.Server)), live, until);
+            }
+            Volatile.Write(ref _ring, ring);
+            return ring;
+        }
+    }
+
+    private void SweepTimeouts()
+    {
+        foreach (var node in _nodes)
+            node.BreakTimedOut(_options.OperationTimeout);
+    }
+
+    private static byte[] Key(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var bytes = Encoding.UTF8.GetBytes(key);
+        if (!Hoard.Protocol.Meta.MetaRequestWriter.IsValidKey(bytes))
+            throw new ArgumentException($"a key must be 1-250 bytes of UTF-8 (binary keys up to 187 bytes); this one is {bytes.Length}", nameof(key));
+        return bytes;
+    }
+
+    /// <summary>memcached's expiry: 0 never expires, up to 30 days relative, beyond that an absolute Unix time.</summary>
+    internal static long Seconds(TimeSpan? expiry)
+    {
+        if (expiry is not { } ttl || ttl == TimeSpan.Zero)
+            return 0;
+        if (ttl < TimeSpan.Zero)
+            return -1;
+        long seconds = (long)Math.Ceiling(ttl.TotalSeconds);
+        return seconds <= MaxRelativeSeconds ? seconds : DateTimeOffset.UtcNow.ToUnixTimeSeconds() + seconds;
+    }
+
+    private sealed record Ring(INodeLocator Locator, CacheNode[] Nodes, long ValidUntil);
+}

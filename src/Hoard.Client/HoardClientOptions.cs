@@ -1,0 +1,64 @@
+using Hoard.Client.Distribution;
+
+namespace Hoard.Client;
+
+/// <summary>Settings of a <see cref="HoardClient"/>. Defaults suit a cache on the same network.</summary>
+public sealed class HoardClientOptions
+{
+    /// <summary>Servers as <c>host:port[:weight]</c> (or <c>[v6]:port</c>); the order matters only to modula.</summary>
+    public IList<string> Servers { get; } = new List<string>();
+
+    /// <summary>How keys are spread over the servers; pick the scheme of the other clients sharing the fleet.</summary>
+    public KeyDistribution Distribution { get; set; } = KeyDistribution.Ketama;
+
+    /// <summary>Which ketama variant, when <see cref="Distribution"/> is ketama.</summary>
+    public KetamaFlavor KetamaFlavor { get; set; } = KetamaFlavor.Libketama;
+
+    /// <summary>Pipelined connections per server. Each carries any number of requests at once.</summary>
+    public int ConnectionsPerServer { get; set; } = 2;
+
+    /// <summary>How long connecting to a server may take.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a request may wait for its reply before its connection is declared stuck and dropped.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Requests in flight on one connection before new ones fail fast instead of queueing without bound.</summary>
+    public int MaxInFlightPerConnection { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Consecutive failures (connections that could not be made or broke) after which a server is taken out of
+    /// the ring for <see cref="RetryTimeout"/> and its keys go to the next server (twemproxy's
+    /// <c>server_failure_limit</c> with <c>auto_eject_hosts</c>). 0 never ejects: a failing server's keys fail.
+    /// </summary>
+    public int FailureLimit { get; set; } = 2;
+
+    /// <summary>How long an ejected server stays out of the ring before a request probes it again (<c>server_retry_timeout</c>).</summary>
+    public TimeSpan RetryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The problems that make these options unusable; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Servers.Count == 0)
+            problems.Add("no servers: add at least one host:port to Servers");
+        foreach (var server in Servers)
+        {
+            if (!ServerEndPoint.TryParse(server, out _, out var error))
+                problems.Add(error);
+        }
+        if (ConnectionsPerServer is < 1 or > 64)
+            problems.Add($"ConnectionsPerServer must be 1-64, not {ConnectionsPerServer}");
+        if (ConnectTimeout <= TimeSpan.Zero)
+            problems.Add("ConnectTimeout must be positive");
+        if (OperationTimeout <= TimeSpan.Zero)
+            problems.Add("OperationTimeout must be positive");
+        if (MaxInFlightPerConnection < 1)
+            problems.Add("MaxInFlightPerConnection must be positive");
+        if (FailureLimit < 0)
+            problems.Add("FailureLimit cannot be negative");
+        if (RetryTimeout < TimeSpan.Zero)
+            problems.Add("RetryTimeout cannot be negative");
+        return problems;
+    }
+}
