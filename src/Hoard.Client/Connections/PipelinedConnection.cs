@@ -125,16 +125,21 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     {
         var orphans = new List<IPendingReply>();
         bool first;
+        bool wasConnected;
         lock (_gate)
         {
             first = _broken is null;
+            wasConnected = _isConnected;
             _broken ??= reason;
             // Nothing is enqueued once _broken is set, so this drains the queue for good.
             while (_awaitingReply.TryDequeue(out var orphan))
                 orphans.Add(orphan);
         }
-        // The node counts a broken connection once, however many requests it carried.
-        if (first && reason is not ObjectDisposedException)
+        // The node counts a broken connection once, however many requests it carried. An idle connection
+        // the server closed (its idle_timeout, a restart between requests) is not a failure: the next request
+        // simply connects again, and counts if that fails.
+        bool failed = orphans.Count > 0 || !wasConnected;
+        if (first && failed && reason is not ObjectDisposedException)
             _onBroken?.Invoke(reason);
         foreach (var orphan in orphans)
             orphan.Fail(reason is HoardException ? reason : new HoardConnectionException($"connection to {_endPoint} failed: {reason.Message}", reason));
