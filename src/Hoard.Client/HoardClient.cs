@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Hoard.Client.Connections;
+using Hoard.Client.Discovery;
 using Hoard.Client.Distribution;
 
 namespace Hoard.Client;
@@ -16,9 +17,13 @@ public sealed class HoardClient : IAsyncDisposable
     private const long MaxRelativeSeconds = 60 * 60 * 24 * 30;
 
     private readonly HoardClientOptions _options;
-    private readonly CacheNode[] _nodes;
-    private readonly INodeLocator _fullLocator;
+    private readonly ConnectionSettings _settings;
+    private readonly IServerDiscovery? _discovery;
+    private readonly Lock _topologyGate = new();
     private readonly Timer _timeoutSweep;
+    /// <summary>Every known server (ejected ones included) and the locator over all of them.</summary>
+    private Topology _topology;
+    /// <summary>The locator over the servers in service now; rebuilt on ejection, return and discovery changes.</summary>
     private Ring _ring;
     private int _disposed;
 
@@ -29,19 +34,26 @@ public sealed class HoardClient : IAsyncDisposable
         if (problems.Count > 0)
             throw new ArgumentException("invalid Hoard client options: " + string.Join("; ", problems), nameof(options));
         _options = options;
-        var settings = new ConnectionSettings(options.ConnectTimeout, options.MaxInFlightPerConnection);
-        var servers = options.Servers.Select(ServerEndPoint.Parse).ToArray();
-        _nodes = [.. servers.Select(s => new CacheNode(s, settings, options.ConnectionsPerServer, OnConnectionBroken))];
-        _fullLocator = NodeLocator.Create(options.Distribution, servers, options.KetamaFlavor);
-        _ring = new Ring(_fullLocator, _nodes, long.MaxValue);
+        _settings = new ConnectionSettings(options.ConnectTimeout, options.MaxInFlightPerConnection);
+        _discovery = options.Discovery;
+        var servers = _discovery is null ? options.Servers.Select(ServerEndPoint.Parse).ToArray() : [.. _discovery.Current];
+        _topology = BuildTopology(servers, []);
+        _ring = RingOver(_topology);
+        if (_discovery is not null)
+        {
+            _discovery.Changed += OnServersChanged;
+            // The first lookup may fail (DNS or servers not up yet): discovery retries on its own, and until it
+            // succeeds requests fail with a clear error instead of the client failing to construct.
+            _ = _discovery.StartAsync();
+        }
         // Timeouts are found by a sweep rather than a timer per request: no allocation per request, and a
         // stuck connection is dropped within a tenth of the timeout.
         var period = TimeSpan.FromMilliseconds(Math.Clamp(options.OperationTimeout.TotalMilliseconds / 10, 5, 100));
         _timeoutSweep = new Timer(static state => ((HoardClient)state!).SweepTimeouts(), this, period, period);
     }
 
-    /// <summary>The servers, in configuration order.</summary>
-    public IReadOnlyList<ServerEndPoint> Servers => _fullLocator.Nodes;
+    /// <summary>The servers known now, in configuration (or discovery) order.</summary>
+    public IReadOnlyList<ServerEndPoint> Servers => Volatile.Read(ref _topology).Servers;
 
     /// <summary>The server that holds <paramref name="key"/> now (ejected servers excluded).</summary>
     public ServerEndPoint Locate(string key) => PickNode(Key(key)).Server;
@@ -226,7 +238,13 @@ public sealed class HoardClient : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         await _timeoutSweep.DisposeAsync().ConfigureAwait(false);
-        foreach (var node in _nodes)
+        if (_discovery is not null)
+        {
+            _discovery.Changed -= OnServersChanged;
+            if (_options.DisposeDiscovery)
+                await _discovery.DisposeAsync().ConfigureAwait(false);
+        }
+        foreach (var node in Volatile.Read(ref _topology).Nodes)
             await node.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -234,7 +252,7 @@ public sealed class HoardClient : IAsyncDisposable
 
     private async ValueTask<List<(ServerEndPoint Server, IReadOnlyList<string> Lines)>> OnEveryServer(string command, bool untilEnd, CancellationToken cancellationToken)
     {
-        var pending = _nodes.Select(node => (node, Send(node, new TextLinesOperation(command, untilEnd), cancellationToken).AsTask())).ToList();
+        var pending = Volatile.Read(ref _topology).Nodes.Select(node => (node, Send(node, new TextLinesOperation(command, untilEnd), cancellationToken).AsTask())).ToList();
         var results = new List<(ServerEndPoint, IReadOnlyList<string>)>(pending.Count);
         foreach (var (node, reply) in pending)
             results.Add((node.Server, await reply.ConfigureAwait(false)));
@@ -260,6 +278,8 @@ public sealed class HoardClient : IAsyncDisposable
         var ring = Volatile.Read(ref _ring);
         if (Stopwatch.GetTimestamp() >= ring.ValidUntil)
             ring = RebuildRing();
+        if (ring.Nodes.Length == 0)
+            throw new HoardConnectionException("no cache servers are known yet: discovery has not found any");
         return ring.Nodes[ring.Locator.LocateIndex(key)];
     }
 
@@ -269,32 +289,68 @@ public sealed class HoardClient : IAsyncDisposable
             RebuildRing();
     }
 
-    /// <summary>The ring over servers not ejected; valid until the first ejected server's retry time.</summary>
+    /// <summary>Re-reads which servers are ejected and publishes the ring over the others.</summary>
     private Ring RebuildRing()
     {
-        lock (_nodes)
+        lock (_topologyGate)
         {
-            var live = _nodes.Where(n => !n.IsEjected).ToArray();
-            Ring ring;
-            if (live.Length == _nodes.Length || live.Length == 0)
-            {
-                // With every server ejected, requests go to their own server and fail there with its error,
-                // rather than all failing with a vaguer one.
-                ring = new Ring(_fullLocator, _nodes, live.Length == 0 ? Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10 : long.MaxValue);
-            }
-            else
-            {
-                long until = _nodes.Where(n => n.IsEjected).Min(n => n.EjectedUntil);
-                ring = new Ring(_fullLocator.WithNodes(live.Select(n => n.Server)), live, until);
-            }
+            var ring = RingOver(_topology);
             Volatile.Write(ref _ring, ring);
             return ring;
         }
     }
 
+    /// <summary>The ring over servers not ejected; valid until the first ejected server's retry time.</summary>
+    private static Ring RingOver(Topology topology)
+    {
+        var nodes = topology.Nodes;
+        var live = nodes.Where(n => !n.IsEjected).ToArray();
+        if (live.Length == nodes.Length || live.Length == 0)
+        {
+            // With every server ejected, requests go to their own server and fail there with its error,
+            // rather than all failing with a vaguer one.
+            return new Ring(topology.Locator, nodes, live.Length == 0 && nodes.Length > 0 ? Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10 : long.MaxValue);
+        }
+        long until = nodes.Where(n => n.IsEjected).Min(n => n.EjectedUntil);
+        return new Ring(topology.Locator.WithNodes(live.Select(n => n.Server)), live, until);
+    }
+
+    /// <summary>Nodes for <paramref name="servers"/>, keeping the connections (and health) of servers already known.</summary>
+    private Topology BuildTopology(IReadOnlyList<ServerEndPoint> servers, IReadOnlyList<CacheNode> known)
+    {
+        var byServer = known.ToDictionary(n => n.Server);
+        var nodes = servers.Select(s => byServer.TryGetValue(s, out var node) ? node : new CacheNode(s, _settings, _options.ConnectionsPerServer, OnConnectionBroken)).ToArray();
+        var locator = servers.Count > 0 ? NodeLocator.Create(_options.Distribution, servers, _options.KetamaFlavor) : new EmptyLocator(_options.Distribution, _options.KetamaFlavor);
+        return new Topology(servers, nodes, locator);
+    }
+
+    private void OnServersChanged(IReadOnlyList<ServerEndPoint> servers)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            return;
+        CacheNode[] removed;
+        lock (_topologyGate)
+        {
+            var previous = _topology;
+            _topology = BuildTopology(servers, previous.Nodes);
+            Volatile.Write(ref _ring, RingOver(_topology));
+            removed = [.. previous.Nodes.Except(_topology.Nodes)];
+        }
+        // Requests already sent to a removed server finish (or time out) before its connections close.
+        if (removed.Length > 0)
+            _ = CloseLaterAsync(removed, _options.OperationTimeout + TimeSpan.FromSeconds(1));
+    }
+
+    private static async Task CloseLaterAsync(CacheNode[] nodes, TimeSpan delay)
+    {
+        await Task.Delay(delay).ConfigureAwait(false);
+        foreach (var node in nodes)
+            await node.DisposeAsync().ConfigureAwait(false);
+    }
+
     private void SweepTimeouts()
     {
-        foreach (var node in _nodes)
+        foreach (var node in Volatile.Read(ref _topology).Nodes)
             node.BreakTimedOut(_options.OperationTimeout);
     }
 
@@ -319,4 +375,6 @@ public sealed class HoardClient : IAsyncDisposable
     }
 
     private sealed record Ring(INodeLocator Locator, CacheNode[] Nodes, long ValidUntil);
+
+    private sealed record Topology(IReadOnlyList<ServerEndPoint> Servers, CacheNode[] Nodes, INodeLocator Locator);
 }

@@ -8,6 +8,15 @@ public sealed class HoardClientOptions
     /// <summary>Servers as <c>host:port[:weight]</c> (or <c>[v6]:port</c>); the order matters only to modula.</summary>
     public IList<string> Servers { get; } = new List<string>();
 
+    /// <summary>
+    /// Where the server list comes from when it is not static (DNS, SRV, a file, a cluster-configuration
+    /// endpoint). When set, <see cref="Servers"/> is not used.
+    /// </summary>
+    public Discovery.IServerDiscovery? Discovery { get; set; }
+
+    /// <summary>Whether disposing the client disposes <see cref="Discovery"/> too.</summary>
+    public bool DisposeDiscovery { get; set; } = true;
+
     /// <summary>How keys are spread over the servers; pick the scheme of the other clients sharing the fleet.</summary>
     public KeyDistribution Distribution { get; set; } = KeyDistribution.Ketama;
 
@@ -40,8 +49,8 @@ public sealed class HoardClientOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Servers.Count == 0)
-            problems.Add("no servers: add at least one host:port to Servers");
+        if (Servers.Count == 0 && Discovery is null)
+            problems.Add("no servers: add at least one host:port to Servers, or set Discovery");
         foreach (var server in Servers)
         {
             if (!ServerEndPoint.TryParse(server, out _, out var error))
