@@ -3,6 +3,7 @@ using System.Text;
 using Hoard.Client.Connections;
 using Hoard.Client.Discovery;
 using Hoard.Client.Distribution;
+using Hoard.Client.Values;
 
 namespace Hoard.Client;
 
@@ -19,6 +20,7 @@ public sealed class HoardClient : IAsyncDisposable
     private readonly HoardClientOptions _options;
     private readonly ConnectionSettings _settings;
     private readonly IServerDiscovery? _discovery;
+    private readonly ValueCodec _codec;
     private readonly Lock _topologyGate = new();
     private readonly Timer _timeoutSweep;
     /// <summary>Every known server (ejected ones included) and the locator over all of them.</summary>
@@ -36,6 +38,7 @@ public sealed class HoardClient : IAsyncDisposable
         _options = options;
         _settings = new ConnectionSettings(options.ConnectTimeout, options.MaxInFlightPerConnection);
         _discovery = options.Discovery;
+        _codec = new ValueCodec(options.Serializer, options.CompressionThreshold);
         var servers = _discovery is null ? options.Servers.Select(ServerEndPoint.Parse).ToArray() : [.. _discovery.Current];
         _topology = BuildTopology(servers, []);
         _ring = RingOver(_topology);
@@ -126,9 +129,73 @@ public sealed class HoardClient : IAsyncDisposable
     public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default) =>
         await StoreAsync(StoreMode.Set, key, value, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
 
-    /// <summary>Stores a string as UTF-8.</summary>
-    public ValueTask<bool> SetStringAsync(string key, string value, TimeSpan? expiry = null, CancellationToken cancellationToken = default) =>
-        SetAsync(key, Encoding.UTF8.GetBytes(value), expiry, 0, cancellationToken);
+    /// <summary>
+    /// Stores a typed value: strings as UTF-8 (flag 16) and integers as decimal text (flag 2), as Python clients
+    /// store them; byte arrays as they are; anything else through <see cref="HoardClientOptions.Serializer"/>.
+    /// Values over <see cref="HoardClientOptions.CompressionThreshold"/> are compressed.
+    /// </summary>
+    public async ValueTask<bool> SetAsync<T>(string key, T value, TimeSpan? expiry = null, CancellationToken cancellationToken = default)
+    {
+        var (bytes, flags) = _codec.Encode(value);
+        return await StoreAsync(StoreMode.Set, key, bytes, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
+    }
+
+    /// <summary>
+    /// Reads a typed value written by <see cref="SetAsync{T}(string, T, TimeSpan?, CancellationToken)"/> (or by a
+    /// Python client: text, integers, zlib-compressed values). A miss is <c>default</c>; use
+    /// <see cref="GetAsync(string, CancellationToken)"/> to tell a miss from a stored default.
+    /// </summary>
+    /// <exception cref="HoardSerializationException">The stored bytes are not a <typeparamref name="T"/>.</exception>
+    public async ValueTask<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        var item = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return item is { } found ? _codec.Decode<T>(found.Value, found.Flags) : default;
+    }
+
+    /// <summary>
+    /// The cached value, or the factory's, computed by one caller at a time across every client of the cache
+    /// (memcached's meta-protocol leases): on a miss exactly one caller wins the right to run
+    /// <paramref name="factory"/> and store its result; the others wait for it instead of all hitting the
+    /// database. A value marked stale (<see cref="InvalidateAsync"/>) or close to expiry
+    /// (<see cref="GetOrCreateOptions.RecacheBefore"/>) is served to everyone while one caller refreshes it.
+    /// </summary>
+    public async ValueTask<T?> GetOrCreateAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, TimeSpan expiry,
+        GetOrCreateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        options ??= GetOrCreateOptions.Default;
+        var bytes = Key(key);
+        long lockSeconds = Math.Max(1, (long)Math.Ceiling(options.LockTimeout.TotalSeconds));
+        long recacheSeconds = options.RecacheBefore is { } before ? Math.Max(1, (long)Math.Ceiling(before.TotalSeconds)) : 0;
+        var waited = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(5);
+        while (true)
+        {
+            var lease = await Run(bytes, new MetaLeaseGetOperation(bytes, lockSeconds, recacheSeconds), cancellationToken).ConfigureAwait(false);
+            if (lease.Win)
+                return await Recompute(bytes, lease, factory, expiry, cancellationToken).ConfigureAwait(false);
+            if (lease.Item is { } item && !IsPlaceholder(item, lease))
+                return _codec.Decode<T>(item.Value, item.Flags);
+            // Another caller holds the lease and is computing. If it does not store in time (it crashed, or is
+            // slow), stop waiting and compute here; the cache is still spared the stampede until then.
+            if (waited.Elapsed >= options.LockTimeout)
+                return await factory(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, options.MaxPollInterval.Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Marks the item stale for <paramref name="staleFor"/> instead of deleting it: the next
+    /// <see cref="GetOrCreateAsync{T}"/> caller recomputes it while the others are still served the old
+    /// value. Use after a database write when a brief stale read is acceptable; use <see cref="DeleteAsync"/>
+    /// when it is not.
+    /// </summary>
+    public ValueTask<bool> InvalidateAsync(string key, TimeSpan staleFor, CancellationToken cancellationToken = default)
+    {
+        var bytes = Key(key);
+        return Run(bytes, new MetaInvalidateOperation(bytes, Math.Max(1, (long)Math.Ceiling(staleFor.TotalSeconds))), cancellationToken);
+    }
 
     /// <summary>Stores only if the key is absent (<c>add</c>).</summary>
     public async ValueTask<bool> AddAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default) =>
@@ -258,6 +325,35 @@ public sealed class HoardClient : IAsyncDisposable
             results.Add((node.Server, await reply.ConfigureAwait(false)));
         return results;
     }
+
+    private async ValueTask<T?> Recompute<T>(byte[] key, LeaseReply lease, Func<CancellationToken, ValueTask<T>> factory, TimeSpan expiry, CancellationToken cancellationToken)
+    {
+        ulong leaseCas = lease.Item?.Cas ?? 0;
+        T value;
+        try
+        {
+            value = await factory(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Give the lease back at once (delete the placeholder if it is still ours) so the next caller
+            // tries, instead of everyone waiting for the lock to time out.
+            if (lease.Item is { Value.Length: 0 })
+                _ = Run(key, new MetaDeleteOperation(key, leaseCas), CancellationToken.None).AsTask();
+            throw;
+        }
+        if (value is null)
+            return value;
+        var (bytes, flags) = _codec.Encode(value);
+        // Stored over the placeholder (or the stale item) only if nobody changed it meanwhile: a delete after a
+        // database write must win over a value computed from the data before that write.
+        await Run(key, new MetaStoreOperation(key, bytes, flags, Seconds(expiry), StoreMode.Set, leaseCas), cancellationToken).ConfigureAwait(false);
+        return value;
+    }
+
+    /// <summary>The empty item the server creates for the lease winner of a miss, as other callers see it.</summary>
+    private static bool IsPlaceholder(CacheItem item, LeaseReply lease) =>
+        item.Value.Length == 0 && item.Flags == 0 && lease.AlreadyWon && !lease.Stale;
 
     private ValueTask<T> Run<T>(byte[] key, Operation<T> operation, CancellationToken cancellationToken) =>
         Send(PickNode(key), operation, cancellationToken);

@@ -45,6 +45,15 @@ public sealed class HoardClientOptions
     /// <summary>How long an ejected server stays out of the ring before a request probes it again (<c>server_retry_timeout</c>).</summary>
     public TimeSpan RetryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How typed values (<c>SetAsync&lt;T&gt;</c>) become bytes; System.Text.Json by default.</summary>
+    public Values.ICacheSerializer Serializer { get; set; } = new Values.JsonCacheSerializer();
+
+    /// <summary>
+    /// Typed values at least this large are stored zlib-compressed (flag 8, as python-memcached does) when
+    /// that makes them smaller; 0 never compresses.
+    /// </summary>
+    public int CompressionThreshold { get; set; } = 64 * 1024;
+
     /// <summary>The problems that make these options unusable; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -64,6 +73,10 @@ public sealed class HoardClientOptions
             problems.Add("OperationTimeout must be positive");
         if (MaxInFlightPerConnection < 1)
             problems.Add("MaxInFlightPerConnection must be positive");
+        if (CompressionThreshold < 0)
+            problems.Add("CompressionThreshold cannot be negative");
+        if (Serializer is null)
+            problems.Add("Serializer must be set");
         if (FailureLimit < 0)
             problems.Add("FailureLimit cannot be negative");
         if (RetryTimeout < TimeSpan.Zero)

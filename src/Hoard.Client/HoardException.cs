@@ -79,3 +79,19 @@ public class HoardServerException : HoardException
     {
     }
 }
+
+/// <summary>A cached value cannot be turned into the type asked for (or a value cannot be serialized).</summary>
+public class HoardSerializationException : HoardException
+{
+    public HoardSerializationException()
+    {
+    }
+
+    public HoardSerializationException(string message) : base(message)
+    {
+    }
+
+    public HoardSerializationException(string message, Exception? inner) : base(message, inner)
+    {
+    }
+}

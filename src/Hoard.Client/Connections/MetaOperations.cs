@@ -258,3 +258,63 @@ internal sealed class MetaGetManyOperation(IReadOnlyList<byte[]> keys) : Operati
         return Encoding.UTF8.GetString(decoded, 0, written);
     }
 }
+
+/// <summary>What a stampede-protected read found: the item (or none) and whether this caller must recompute it.</summary>
+internal readonly record struct LeaseReply(CacheItem? Item, bool Win, bool Stale, bool AlreadyWon);
+
+/// <summary>
+/// <c>mg key v f c N R</c>: a read that hands out the right to recompute. On a miss the server creates an empty
+/// placeholder and tells exactly one caller <c>W</c> (win); the others see the placeholder with <c>Z</c>. An item
+/// close to expiry (<c>R</c>) or marked stale (<c>X</c>, after <c>md I</c>) is served while one caller wins.
+/// </summary>
+internal sealed class MetaLeaseGetOperation(byte[] key, long vivifySeconds, long recacheSeconds) : Operation<LeaseReply>
+{
+    public override string Describe() => $"mg {MetaReplies.Key(key)} N R";
+
+    public override void WriteRequest(IBufferWriter<byte> writer)
+    {
+        MetaRequestWriter.Begin(writer, MetaRequestWriter.Get, key);
+        MetaRequestWriter.KeyFlag(writer, key);
+        MetaRequestWriter.Flag(writer, 'v');
+        MetaRequestWriter.Flag(writer, 'f');
+        MetaRequestWriter.Flag(writer, 'c');
+        MetaRequestWriter.Flag(writer, 'N', vivifySeconds);
+        if (recacheSeconds > 0)
+            MetaRequestWriter.Flag(writer, 'R', recacheSeconds);
+        MetaRequestWriter.End(writer);
+    }
+
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out LeaseReply result, out Exception? error)
+    {
+        result = default;
+        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
+        if (status == ParseStatus.Complete && error is null)
+        {
+            CacheItem? item = reply.Status == MetaStatus.Value ? new CacheItem(reply.Value.ToArray(), reply.ClientFlags, reply.Cas) : null;
+            result = new LeaseReply(item, reply.Win, reply.Stale, reply.AlreadyWon);
+        }
+        return status;
+    }
+}
+
+/// <summary><c>md key I T</c>: marks the item stale instead of deleting it, so one reader recomputes while others are served the old value.</summary>
+internal sealed class MetaInvalidateOperation(byte[] key, long staleSeconds) : Operation<bool>
+{
+    public override string Describe() => $"md {MetaReplies.Key(key)} I";
+
+    public override void WriteRequest(IBufferWriter<byte> writer)
+    {
+        MetaRequestWriter.Begin(writer, MetaRequestWriter.Delete, key);
+        MetaRequestWriter.KeyFlag(writer, key);
+        MetaRequestWriter.Flag(writer, 'I');
+        MetaRequestWriter.Flag(writer, 'T', staleSeconds);
+        MetaRequestWriter.End(writer);
+    }
+
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out bool result, out Exception? error)
+    {
+        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
+        result = reply.Status == MetaStatus.Header;
+        return status;
+    }
+}
