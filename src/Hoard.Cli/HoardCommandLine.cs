@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Hoard.Cli.Getopt;
 using Hoard.Cli.Hosting;
+using Hoard.Cli.Locate;
 using Hoard.Cli.ServerCommand;
 
 namespace Hoard.Cli;
@@ -31,6 +32,7 @@ internal static class HoardCommandLine
         }
 
         root.Add(CreateServerCommand(processArguments, output, error));
+        root.Add(LocateCommand.Create(output, error, () => Console.In));
         return root;
     }
 

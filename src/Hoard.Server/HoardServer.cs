@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hoard.Server.Network;
 using Hoard.Server.Network.Epoll;
+using Hoard.Server.Network.Udp;
 using Hoard.Server.Text;
 using Hoard.Storage;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,11 @@ public sealed class HoardServer : IAsyncDisposable
     private readonly TextCommandHandler _handler;
     private readonly List<Socket> _listeners = [];
     private readonly List<EndPoint> _tcpEndPoints = [];
+    private readonly List<UdpListener> _udpListeners = [];
+    private readonly List<EndPoint> _udpEndPoints = [];
+    /// <summary>The listeners whose connections speak TLS: with <c>-Z</c>, every TCP one not marked <c>notls:</c>.</summary>
+    private readonly HashSet<Socket> _tlsListeners = [];
+    private readonly List<EndPoint> _tlsEndPoints = [];
     private readonly ConcurrentDictionary<long, IServerConnection> _connections = new();
     private readonly EpollWorker[] _workers = [];
     private int _nextWorker;
@@ -33,6 +39,8 @@ public sealed class HoardServer : IAsyncDisposable
     private readonly List<Task> _acceptLoops = [];
     private Timer? _idleTimer;
     private long _nextConnectionId;
+    /// <summary>UDP receive loops per socket at most; each holds 64 KiB of buffers whether busy or not.</summary>
+    private const int MaxUdpReceiveLoops = 8;
     private int _stopRequested;
 
     public HoardServer(ServerOptions options, ILoggerFactory? loggerFactory = null)
@@ -43,12 +51,15 @@ public sealed class HoardServer : IAsyncDisposable
             throw new ArgumentException(string.Join("; ", problems), nameof(options));
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Hoard.Server");
+        // First, before anything holds resources: a certificate that cannot be loaded stops the server here.
+        var tls = options.TlsEnabled ? Security.TlsCertificates.Load(options, _logger) : null;
         UsesEpoll = options.Transport == TransportKind.Epoll
             || (options.Transport == TransportKind.Auto && LinuxNative.IsSupported);
         if (UsesEpoll && !LinuxNative.IsSupported)
             throw new PlatformNotSupportedException("the epoll transport needs Linux on x86-64; use -o transport=sockets");
-        // With epoll workers .NET's socket engine only accepts connections, so one event thread is plenty.
-        ConfigureSocketEngine(UsesEpoll ? 1 : options.Threads);
+        // With epoll workers .NET's socket engine only accepts connections, so one event thread is plenty,
+        // unless it also serves TLS connections (epoll workers cannot run TLS).
+        ConfigureSocketEngine(UsesEpoll && !options.TlsEnabled ? 1 : options.Threads);
         _engine = new CacheEngine(new CacheOptions
         {
             MemoryLimitBytes = options.MemoryLimitBytes,
@@ -61,6 +72,7 @@ public sealed class HoardServer : IAsyncDisposable
             Logger = _logger,
             RequestShutdown = () => _ = StopAsync("shutdown command"),
             AcceptingConnections = () => Volatile.Read(ref _stopRequested) == 0,
+            Tls = tls,
         };
         if ((options.AsciiAuthFile ?? (options.SaslEnabled ? options.SaslPasswordFile : null)) is { } passwordFile)
             _context.Authenticator = new Security.Authenticator(_context, passwordFile);
@@ -78,8 +90,11 @@ public sealed class HoardServer : IAsyncDisposable
 
     public IReadOnlyList<EndPoint> TcpEndPoints => _tcpEndPoints;
 
-    /// <summary>UDP is not served yet; always empty.</summary>
-    public IReadOnlyList<EndPoint> UdpEndPoints { get; } = [];
+    /// <summary>The TCP endpoints (a subset of <see cref="TcpEndPoints"/>) whose connections speak TLS.</summary>
+    public IReadOnlyList<EndPoint> TlsEndPoints => _tlsEndPoints;
+
+    /// <summary>The bound UDP endpoints (<c>-U</c>); empty when UDP is off, the default.</summary>
+    public IReadOnlyList<EndPoint> UdpEndPoints => _udpEndPoints;
 
     /// <summary>Completes when the server has stopped (<see cref="StopAsync()"/> or the <c>shutdown</c> command).</summary>
     public Task Completion => _completion.Task;
@@ -104,18 +119,25 @@ public sealed class HoardServer : IAsyncDisposable
             if (_options.UnixSocketPath is { } path)
                 BindUnixSocket(path);
             else
-                foreach (var endPoint in ResolveListenEndPoints())
-                    BindTcp(endPoint);
+                foreach (var (endPoint, tls) in ResolveTcpListeners())
+                    BindTcp(endPoint, tls);
+            // As memcached, a unix socket (-s) turns UDP off too.
+            if (_options.UdpPort != 0 && _options.UnixSocketPath is null)
+                BindUdp();
         }
         catch
         {
+            foreach (var udp in _udpListeners)
+                udp.Close();
+            _udpListeners.Clear();
+            _udpEndPoints.Clear();
             foreach (var listener in _listeners)
                 listener.Dispose();
             _listeners.Clear();
             throw;
         }
-        if (_options.UdpPort > 0)
-            Log.UdpNotSupported(_logger, _options.UdpPort);
+        foreach (var udp in _udpListeners)
+            udp.Start(Math.Clamp(_options.Threads, 1, MaxUdpReceiveLoops), () => Interlocked.Increment(ref _nextConnectionId));
 
         foreach (var worker in _workers)
             worker.Start();
@@ -157,6 +179,8 @@ public sealed class HoardServer : IAsyncDisposable
                 await _idleTimer.DisposeAsync().ConfigureAwait(false);
             foreach (var listener in _listeners)
                 listener.Dispose();
+            foreach (var udp in _udpListeners)
+                await udp.DisposeAsync().ConfigureAwait(false);
             await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
             foreach (var worker in _workers)
                 worker.Stop();
@@ -186,41 +210,73 @@ public sealed class HoardServer : IAsyncDisposable
         }
     }
 
-    private IEnumerable<IPEndPoint> ResolveListenEndPoints()
+    /// <summary>
+    /// The TCP endpoints to bind and whether each speaks TLS. With <c>-Z</c> every address does, except those
+    /// written <c>notls:addr[:port]</c> (memcached's syntax); without it none does.
+    /// </summary>
+    private IEnumerable<(IPEndPoint EndPoint, bool Tls)> ResolveTcpListeners()
     {
         foreach (var entry in _options.ListenAddresses)
         {
-            string host = entry;
-            int port = _options.Port;
-            // "addr:port", "[v6]:port" or a bare address (IPv6 addresses contain colons themselves).
-            int colon = entry.LastIndexOf(':');
-            if (entry.StartsWith('[') && entry.Contains("]:", StringComparison.Ordinal))
-            {
-                host = entry[1..entry.IndexOf(']')];
-                port = int.Parse(entry[(entry.IndexOf("]:", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            else if (colon > 0 && entry.IndexOf(':') == colon)
-            {
-                host = entry[..colon];
-                port = int.Parse(entry[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            host = host.Trim('[', ']');
-            if (host is "*" or "" or "0.0.0.0")
-            {
-                yield return new IPEndPoint(IPAddress.Any, port);
-                continue;
-            }
-            if (IPAddress.TryParse(host, out var address))
-            {
-                yield return new IPEndPoint(address, port);
-                continue;
-            }
-            foreach (var resolved in Dns.GetHostAddresses(host))
-                yield return new IPEndPoint(resolved, port);
+            bool plain = entry.StartsWith(ServerOptions.NoTlsPrefix, StringComparison.Ordinal);
+            foreach (var endPoint in ResolveListenEndPoint(plain ? entry[ServerOptions.NoTlsPrefix.Length..] : entry, _options.Port))
+                yield return (endPoint, _options.TlsEnabled && !plain);
         }
     }
 
-    private void BindTcp(IPEndPoint endPoint)
+    /// <summary>
+    /// <c>-U</c> binds the same addresses as TCP; an address given with its own port (<c>addr:port</c>) uses that
+    /// port for UDP too, as memcached does. UDP is never encrypted, so <c>notls:</c> makes no difference.
+    /// </summary>
+    private void BindUdp()
+    {
+        // 0 is "off" for -U, so memcached's -1 asks for a free port.
+        int port = _options.UdpPort == -1 ? 0 : _options.UdpPort;
+        foreach (var entry in _options.ListenAddresses)
+        {
+            var address = entry.StartsWith(ServerOptions.NoTlsPrefix, StringComparison.Ordinal) ? entry[ServerOptions.NoTlsPrefix.Length..] : entry;
+            foreach (var endPoint in ResolveListenEndPoint(address, port))
+            {
+                var udp = UdpListener.Bind(endPoint, _context, _handler, _logger);
+                _udpListeners.Add(udp);
+                _udpEndPoints.Add(udp.LocalEndPoint);
+                Log.ListeningUdp(_logger, udp.LocalEndPoint);
+            }
+        }
+    }
+
+    private static IEnumerable<IPEndPoint> ResolveListenEndPoint(string entry, int defaultPort)
+    {
+        string host = entry;
+        int port = defaultPort;
+        // "addr:port", "[v6]:port" or a bare address (IPv6 addresses contain colons themselves).
+        int colon = entry.LastIndexOf(':');
+        if (entry.StartsWith('[') && entry.Contains("]:", StringComparison.Ordinal))
+        {
+            host = entry[1..entry.IndexOf(']')];
+            port = int.Parse(entry[(entry.IndexOf("]:", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (colon > 0 && entry.IndexOf(':') == colon)
+        {
+            host = entry[..colon];
+            port = int.Parse(entry[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        host = host.Trim('[', ']');
+        if (host is "*" or "" or "0.0.0.0")
+        {
+            yield return new IPEndPoint(IPAddress.Any, port);
+            yield break;
+        }
+        if (IPAddress.TryParse(host, out var address))
+        {
+            yield return new IPEndPoint(address, port);
+            yield break;
+        }
+        foreach (var resolved in Dns.GetHostAddresses(host))
+            yield return new IPEndPoint(resolved, port);
+    }
+
+    private void BindTcp(IPEndPoint endPoint, bool tls)
     {
         var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -238,7 +294,16 @@ public sealed class HoardServer : IAsyncDisposable
         _listeners.Add(listener);
         var bound = listener.LocalEndPoint!;
         _tcpEndPoints.Add(bound);
-        Log.Listening(_logger, bound);
+        if (tls)
+        {
+            _tlsListeners.Add(listener);
+            _tlsEndPoints.Add(bound);
+            Log.ListeningWithTls(_logger, bound);
+        }
+        else
+        {
+            Log.Listening(_logger, bound);
+        }
     }
 
     private void BindUnixSocket(string path)
@@ -265,6 +330,7 @@ public sealed class HoardServer : IAsyncDisposable
     {
         var token = _stopping.Token;
         string name = listener.LocalEndPoint?.ToString() ?? "listener";
+        bool tls = _tlsListeners.Contains(listener);
         while (!token.IsCancellationRequested)
         {
             Socket client;
@@ -289,24 +355,28 @@ public sealed class HoardServer : IAsyncDisposable
                 await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
-            Admit(client, token);
+            Admit(client, tls, token);
         }
     }
 
-    private void Admit(Socket client, CancellationToken token)
+    private void Admit(Socket client, bool tls, CancellationToken token)
     {
         var stats = _context.Statistics;
         if (stats.CurrentConnections >= _options.MaxConnections)
         {
             stats.ConnectionRejected();
             Log.ConnectionRefused(_logger, stats.CurrentConnections, _options.MaxConnections);
-            try
+            // A TLS client could not read a plain-text error; it just sees the connection close.
+            if (!tls)
             {
-                client.Blocking = false;
-                client.Send("ERROR Too many open connections\r\n"u8);
-            }
-            catch (SocketException)
-            {
+                try
+                {
+                    client.Blocking = false;
+                    client.Send("ERROR Too many open connections\r\n"u8);
+                }
+                catch (SocketException)
+                {
+                }
             }
             client.Dispose();
             return;
@@ -316,14 +386,16 @@ public sealed class HoardServer : IAsyncDisposable
         long id = Interlocked.Increment(ref _nextConnectionId);
         if (_logger.IsEnabled(LogLevel.Debug))
             Log.ConnectionOpened(_logger, id, client.RemoteEndPoint);
-        if (UsesEpoll)
+        if (UsesEpoll && !tls)
         {
             // Round-robin, as memcached hands new connections to its worker threads.
             _workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)_workers.Length)].Adopt(client, id);
             return;
         }
         stats.ConnectionOpened();
-        var connection = new ClientConnection(client, _context, _handler, id);
+        // TLS connections always run here: epoll workers move raw bytes only. The certificate is the one in
+        // use at accept time; a refresh_certs later does not touch this connection.
+        var connection = new ClientConnection(client, _context, _handler, id, tls ? _context.Tls!.AuthenticationOptions : null);
         _connections[id] = connection;
         var task = RunConnectionAsync(id, connection, token);
         _connectionTasks[id] = task;

@@ -28,9 +28,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Connection {Id} idle for {Seconds}s, closed (idle_timeout)")]
     public static partial void IdleClosed(ILogger logger, long id, long seconds);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "UDP port {Port} requested, but Hoard does not serve UDP yet; UDP stays off")]
-    public static partial void UdpNotSupported(ILogger logger, int port);
-
     [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "<{Id} {Command}")]
     public static partial void Command(ILogger logger, long id, string command);
 
@@ -45,4 +42,40 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Could not reload password file {Path}, the previous users stay in force: {Reason}")]
     public static partial void CredentialsReloadFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Debug, Message = "<{Id} binary {Command}")]
+    public static partial void BinaryCommand(ILogger logger, long id, string command);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "TLS certificate from {Path} in use for new connections: {Subject}, serial {Serial}, valid until {NotAfter:u}")]
+    public static partial void TlsCertificateLoaded(ILogger logger, string path, string subject, string serial, DateTime notAfter);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "Could not reload the TLS certificates, the previous ones stay in use: {Reason}")]
+    public static partial void TlsCertificateReloadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Debug, Message = "Connection {Id}: TLS handshake failed: {Reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, long id, string reason);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Debug, Message = "Connection {Id}: no TLS handshake within {Seconds}s, closed")]
+    public static partial void TlsHandshakeTimedOut(ILogger logger, long id, double seconds);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Listening on {EndPoint} (TLS)")]
+    public static partial void ListeningWithTls(ILogger logger, object endPoint);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Listening on UDP {EndPoint}")]
+    public static partial void ListeningUdp(ILogger logger, System.Net.EndPoint endPoint);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Debug, Message = "UDP datagram of {Length} bytes from {Remote} dropped: {Reason}")]
+    public static partial void UdpDatagramDropped(ILogger logger, int length, System.Net.EndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Debug, Message = "UDP request {RequestId} from {Remote}: reply cut at {Limit} bytes")]
+    public static partial void UdpReplyTruncated(ILogger logger, int requestId, System.Net.EndPoint remote, int limit);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "UDP receive on {EndPoint} failed")]
+    public static partial void UdpReceiveFailed(ILogger logger, System.Net.EndPoint endPoint, Exception exception);
+
+    [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "UDP request from {Remote} failed")]
+    public static partial void UdpRequestFailed(ILogger logger, System.Net.EndPoint remote, Exception exception);
+
+    [LoggerMessage(EventId = 55, Level = LogLevel.Debug, Message = "UDP reply to {Remote} not sent: {Error}")]
+    public static partial void UdpSendFailed(ILogger logger, System.Net.EndPoint remote, System.Net.Sockets.SocketError error);
 }

@@ -47,6 +47,9 @@ public sealed class ServerContext
     /// <summary>Checks credentials when <c>-S</c> or <c>-Y</c> is on; null when authentication is off.</summary>
     public Security.Authenticator? Authenticator { get; set; }
 
+    /// <summary>The TLS listeners' certificates when <c>-Z</c> is on (reloaded by <c>refresh_certs</c>); null otherwise.</summary>
+    public Security.TlsCertificates? Tls { get; set; }
+
     /// <summary>Set by the server: stops it (the <c>shutdown</c> command).</summary>
     public Action? RequestShutdown { get; set; }
 

@@ -19,6 +19,15 @@ public enum TlsVerifyMode
     Require,
 }
 
+/// <summary>The lowest TLS version a TLS listener accepts (memcached's <c>ssl_min_version</c>).</summary>
+public enum TlsMinimumVersion
+{
+    /// <summary>TLS 1.2 and 1.3 (<c>tlsv1.2</c>, memcached's default).</summary>
+    Tls12,
+    /// <summary>TLS 1.3 only (<c>tlsv1.3</c>).</summary>
+    Tls13,
+}
+
 /// <summary>How connections are served.</summary>
 public enum TransportKind
 {
@@ -41,8 +50,21 @@ public sealed class ServerOptions
     /// <summary>TCP port (<c>-p</c>); 0 binds a free port.</summary>
     public int Port { get; set; } = DefaultPort;
 
-    /// <summary>UDP port (<c>-U</c>); 0 turns UDP off (the default, see docs/configuration.md).</summary>
+    /// <summary>
+    /// UDP port (<c>-U</c>); 0 turns UDP off (the default, see docs/configuration.md) and -1 binds a free port,
+    /// as memcached spells it, since 0 is taken by "off".
+    /// </summary>
     public int UdpPort { get; set; }
+
+    /// <summary><see cref="UdpMaxReplyBytes"/>'s default: 64 KiB, 48 datagrams.</summary>
+    public const int DefaultUdpMaxReplyBytes = 64 * 1024;
+
+    /// <summary>
+    /// <c>-o udp_max_reply_bytes</c>: most reply bytes one UDP request datagram may cause; a command whose reply
+    /// would pass it is answered with an error. It bounds how far a spoofed request can be amplified
+    /// (docs/configuration.md explains the choice).
+    /// </summary>
+    public int UdpMaxReplyBytes { get; set; } = DefaultUdpMaxReplyBytes;
 
     /// <summary>Addresses to listen on (<c>-l</c>, comma separated, optionally <c>addr:port</c>).</summary>
     public IList<string> ListenAddresses { get; } = new List<string> { "127.0.0.1" };
@@ -131,6 +153,18 @@ public sealed class ServerOptions
     /// <summary><c>-o ssl_verify_mode</c>: whether client certificates are asked for or required.</summary>
     public TlsVerifyMode TlsVerifyMode { get; set; } = TlsVerifyMode.None;
 
+    /// <summary><c>-o ssl_min_version</c>: the oldest TLS version accepted.</summary>
+    public TlsMinimumVersion TlsMinimumVersion { get; set; } = TlsMinimumVersion.Tls12;
+
+    /// <summary>
+    /// How long a TLS client may take to complete its handshake before it is disconnected, so a client that
+    /// connects and never speaks cannot hold a connection slot forever.
+    /// </summary>
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The prefix of a <c>-l</c> address that listens without TLS when <c>-Z</c> is on (memcached's syntax).</summary>
+    public const string NoTlsPrefix = "notls:";
+
     /// <summary>Whether any form of authentication is on.</summary>
     public bool AuthenticationRequired => SaslEnabled || AsciiAuthFile is not null;
 
@@ -139,7 +173,15 @@ public sealed class ServerOptions
     {
         var errors = new List<string>();
         if (Port is < 0 or > 65535) errors.Add($"port {Port} is out of range 0-65535");
-        if (UdpPort is < 0 or > 65535) errors.Add($"UDP port {UdpPort} is out of range 0-65535");
+        if (UdpPort is < -1 or > 65535) errors.Add($"UDP port {UdpPort} is out of range 0-65535 (or -1 for a free port)");
+        // At least one datagram's worth; at most what the 16-bit datagram count of the frame header can number.
+        if (UdpMaxReplyBytes is < Network.Udp.UdpFrameHeader.MaxPayloadPerDatagram or > 64 * 1024 * 1024)
+            errors.Add($"udp_max_reply_bytes {UdpMaxReplyBytes} is out of range {Network.Udp.UdpFrameHeader.MaxPayloadPerDatagram}-{64 * 1024 * 1024}");
+        // As memcached: UDP has no connection to authenticate, so it would bypass the password check.
+        if (UdpPort != 0 && AsciiAuthFile is not null)
+            errors.Add("UDP (-U) cannot be used with ASCII authentication (-Y): datagrams cannot authenticate; use -U 0");
+        if (UdpPort != 0 && SaslEnabled)
+            errors.Add("UDP (-U) cannot be used with SASL authentication (-S): datagrams cannot authenticate; use -U 0");
         if (MemoryLimitBytes <= 0) errors.Add("memory limit must be positive");
         if (MaxConnections <= 0) errors.Add("max connections must be positive");
         if (Threads <= 0) errors.Add("number of threads must be greater than 0");
@@ -163,6 +205,10 @@ public sealed class ServerOptions
             errors.Add("ssl_* options need -Z to turn TLS on");
         if (TlsVerifyMode != TlsVerifyMode.None && TlsCaCertificateFile is null)
             errors.Add("ssl_verify_mode needs ssl_ca_cert: the CA file client certificates are checked against");
+        if (!TlsEnabled && ListenAddresses.Any(a => a.StartsWith(NoTlsPrefix, StringComparison.Ordinal)))
+            errors.Add("the 'notls:' prefix of -l is valid only when TLS is enabled (-Z)");
+        if (TlsEnabled && TlsHandshakeTimeout <= TimeSpan.Zero)
+            errors.Add("the TLS handshake timeout must be positive");
         return errors;
     }
 }

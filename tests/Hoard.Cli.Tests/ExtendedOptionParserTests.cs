@@ -52,13 +52,34 @@ public class ExtendedOptionParserTests
         Assert.StartsWith("warning: -o ext_path ignored: ", warnings[2], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("100000", 100_000)]
+    [InlineData("64k", 64 * 1024)]
+    [InlineData("1m", 1024 * 1024)]
+    public void Udp_max_reply_bytes_takes_bytes_or_a_k_or_m_suffix(string value, int bytes) =>
+        Assert.Equal(bytes, Apply("udp_max_reply_bytes=" + value).Options.UdpMaxReplyBytes);
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1g")]
+    [InlineData("99999999m")]
+    public void Udp_max_reply_bytes_that_is_not_a_size_is_an_error(string value) =>
+        Assert.Equal(
+            $"invalid value '{value}' for -o udp_max_reply_bytes: expected a size in bytes, optionally with a k or m suffix",
+            Error("udp_max_reply_bytes=" + value));
+
     [Fact]
     public void Every_known_name_is_accepted()
     {
         foreach (var option in ExtendedOptions.All)
         {
-            // transport takes a word, every other valued option a number.
-            var value = option.Name == ExtendedOptions.Transport ? "auto" : "1";
+            // transport takes a word, every other valued option a number (ssl_min_version 1, TLS 1.1, warns).
+            var value = option.Name switch
+            {
+                ExtendedOptions.Transport => "auto",
+                ExtendedOptions.TlsMinimumVersion => "2",
+                _ => "1",
+            };
             var item = option.NeedsValue ? option.Name + "=" + value : option.Name;
             var (_, warnings) = Apply(item);
             Assert.Equal(option.Support == FlagSupport.Ignored ? 1 : 0, warnings.Count);

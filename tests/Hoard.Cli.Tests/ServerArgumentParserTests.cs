@@ -77,8 +77,30 @@ public class ServerArgumentParserTests
     public void Udp_port_long_flag_is_parsed() => Assert.Equal(11212, Options("--udp-port=11212").UdpPort);
 
     [Fact]
-    public void Udp_port_minus_one_is_an_error_because_hoard_has_no_free_udp_port() =>
-        Assert.Equal("invalid value '-1' for -U/--udp-port: expected a port number 0-65535", Error("-U", "-1"));
+    public void Udp_port_minus_one_asks_for_a_free_port_as_in_memcached() =>
+        Assert.Equal(-1, Options("-p", "11211", "-U", "-1").UdpPort);
+
+    [Fact]
+    public void Udp_port_below_minus_one_is_an_error() =>
+        Assert.Equal("invalid value '-2' for -U/--udp-port: expected a port number 0-65535", Error("-U", "-2"));
+
+    [Fact]
+    public void Udp_port_without_tcp_port_serves_tcp_on_the_same_port_as_memcached_does()
+    {
+        var options = Options("-U", "11300");
+        Assert.Equal(11300, options.Port);
+        Assert.Equal(11300, options.UdpPort);
+        Assert.Equal(0, Options("-U", "-1").Port);
+    }
+
+    [Fact]
+    public void Udp_port_with_tcp_port_leaves_both_as_given()
+    {
+        var options = Options("-U", "11300", "-p", "11400");
+        Assert.Equal(11400, options.Port);
+        Assert.Equal(11300, options.UdpPort);
+        Assert.Equal(11211, Options("-U", "0").Port);
+    }
 
     [Fact]
     public void Listen_flag_replaces_the_loopback_default() =>
@@ -376,4 +398,22 @@ public class ServerArgumentParserTests
         Assert.Equal(2, parsed.Options.Verbosity);
         Assert.Equal(TimeSpan.FromMinutes(5), parsed.Options.IdleTimeout);
     }
+
+    [Fact]
+    public void Udp_with_ascii_authentication_is_refused_as_memcached_refuses_it() =>
+        Assert.Contains(
+            "UDP (-U) cannot be used with ASCII authentication (-Y): datagrams cannot authenticate; use -U 0",
+            Options("-U", "11300", "-Y", "/etc/hoard/users").Validate());
+
+    [Fact]
+    public void Udp_with_sasl_is_refused_as_memcached_refuses_it() =>
+        Assert.Contains(
+            "UDP (-U) cannot be used with SASL authentication (-S): datagrams cannot authenticate; use -U 0",
+            Options("-U", "11300", "-S", "-o", "sasl_pwdb=/etc/hoard/users").Validate());
+
+    [Fact]
+    public void Udp_reply_bound_below_one_datagram_is_refused() =>
+        Assert.Contains(
+            "udp_max_reply_bytes 100 is out of range 1392-67108864",
+            Options("-o", "udp_max_reply_bytes=100").Validate());
 }

@@ -89,6 +89,13 @@ internal static partial class ServerHost
             {
                 await server.StartAsync().ConfigureAwait(false);
             }
+            catch (Exception e) when (e is InvalidDataException or System.Security.Cryptography.CryptographicException)
+            {
+                // Certificates are loaded by the constructor today; should loading move to start, the message
+                // (which names the file) is still what the operator sees.
+                await error.WriteLineAsync($"hoard server: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
             catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync($"hoard server: failed to listen: {e.Message}").ConfigureAwait(false);

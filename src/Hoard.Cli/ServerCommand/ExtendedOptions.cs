@@ -2,8 +2,9 @@ namespace Hoard.Cli.ServerCommand;
 
 /// <summary>
 /// The names memcached 1.6.18 (Debian's build: TLS and extstore compiled in, proxy not) accepts after
-/// <c>-o</c>, checked against the binary. Hoard implements <c>idle_timeout</c>; the rest tune memcached's
-/// slab allocator, LRU threads, extstore or TLS and are accepted with a warning.
+/// <c>-o</c>, checked against the binary. Hoard implements <c>idle_timeout</c> and the TLS settings of
+/// <c>-Z</c>; the rest tune memcached's slab allocator, LRU threads, extstore or OpenSSL and are accepted with
+/// a warning.
 /// </summary>
 internal static class ExtendedOptions
 {
@@ -18,10 +19,28 @@ internal static class ExtendedOptions
     /// <summary>The SASL password file (memcached reads it from the MEMCACHED_SASL_PWDB environment variable).</summary>
     public const string SaslPasswordFile = "sasl_pwdb";
 
+    /// <summary>Hoard's own: most reply bytes one UDP request may cause (see ServerOptions.UdpMaxReplyBytes).</summary>
+    public const string UdpMaxReplyBytes = "udp_max_reply_bytes";
+
+    /// <summary>The server's certificate chain, PEM (the key may follow the certificates in the same file).</summary>
+    public const string TlsChainCertificate = "ssl_chain_cert";
+
+    /// <summary>The server's private key, PEM, when it is not in the chain file.</summary>
+    public const string TlsKey = "ssl_key";
+
+    /// <summary>PEM file of the CAs that client certificates must chain to.</summary>
+    public const string TlsCaCertificate = "ssl_ca_cert";
+
+    /// <summary>0 none, 1 request, 2 require, 3 once (memcached's numbers), or the names.</summary>
+    public const string TlsVerifyMode = "ssl_verify_mode";
+
+    /// <summary>tlsv1.2 or tlsv1.3 (or memcached's numbers 2 and 3).</summary>
+    public const string TlsMinimumVersion = "ssl_min_version";
+
     private const string Storage = "Hoard's storage engine has no slab allocator or LRU background threads to tune";
     private const string Hash = "Hoard's hash index sizes itself";
     private const string Extstore = "Hoard has no external storage (extstore)";
-    private const string Tls = "TLS is not configurable from the command line yet";
+    private const string TlsLibrary = "Hoard's TLS is .NET's SslStream, not OpenSSL configured by memcached";
     private const string Logging = "Hoard does not implement watch (live logging)";
     private const string NoEffect = "it has no effect on Hoard";
 
@@ -31,6 +50,12 @@ internal static class ExtendedOptions
         new(LenientKeys, false, FlagSupport.Implemented, null),
         new(Transport, true, FlagSupport.Implemented, null),
         new(SaslPasswordFile, true, FlagSupport.Implemented, null),
+        new(UdpMaxReplyBytes, true, FlagSupport.Implemented, null),
+        new(TlsChainCertificate, true, FlagSupport.Implemented, null),
+        new(TlsKey, true, FlagSupport.Implemented, null),
+        new(TlsCaCertificate, true, FlagSupport.Implemented, null),
+        new(TlsVerifyMode, true, FlagSupport.Implemented, null),
+        new(TlsMinimumVersion, true, FlagSupport.Implemented, null),
         Ignored("maxconns_fast", false, "Hoard always closes connections over the limit at once"),
         Ignored("no_maxconns_fast", false, "Hoard always closes connections over the limit at once"),
         Ignored("hashpower", true, Hash),
@@ -84,16 +109,11 @@ internal static class ExtendedOptions
         Ignored("ext_max_sleep", true, Extstore),
         Ignored("ext_max_frag", true, Extstore),
         Ignored("ext_drop_unread", false, Extstore),
-        Ignored("ssl_chain_cert", true, Tls),
-        Ignored("ssl_key", true, Tls),
-        Ignored("ssl_keyformat", true, Tls),
-        Ignored("ssl_verify_mode", true, Tls),
-        Ignored("ssl_ciphers", true, Tls),
-        Ignored("ssl_ca_cert", true, Tls),
-        Ignored("ssl_wbuf_size", true, Tls),
-        Ignored("ssl_session_cache", false, Tls),
-        Ignored("ssl_kernel_tls", false, Tls),
-        Ignored("ssl_min_version", true, Tls),
+        Ignored("ssl_keyformat", true, "Hoard reads PEM keys only"),
+        Ignored("ssl_ciphers", true, TlsLibrary + "; the platform's default cipher suites are used"),
+        Ignored("ssl_wbuf_size", true, TlsLibrary + "; it sizes its own record buffers"),
+        Ignored("ssl_session_cache", false, "Hoard keeps no TLS session cache; every client makes a full handshake"),
+        Ignored("ssl_kernel_tls", false, "Hoard does not offload TLS to the kernel"),
     ];
 
     public static ExtendedOption? Find(string name)

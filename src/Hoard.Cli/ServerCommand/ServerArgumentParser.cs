@@ -14,6 +14,8 @@ internal static class ServerArgumentParser
     {
         var result = new ServerCommandLine();
         var listenGiven = false;
+        var tcpPortGiven = false;
+        var udpPortGiven = false;
 
         foreach (var match in GetoptParser.Parse(args, ServerFlags.Options))
         {
@@ -34,7 +36,14 @@ internal static class ServerArgumentParser
                 result.Action = stop;
                 return result;
             }
+
+            tcpPortGiven |= flag.Letter == 'p';
+            udpPortGiven |= flag.Letter == 'U';
         }
+
+        // As memcached: -U without -p serves TCP on the UDP port too.
+        if (udpPortGiven && !tcpPortGiven && result.Options.UdpPort != 0)
+            result.Options.Port = result.Options.UdpPort == -1 ? 0 : result.Options.UdpPort;
 
         return result;
     }
@@ -49,7 +58,8 @@ internal static class ServerArgumentParser
             case 'V': return ServerCommandAction.ShowVersion;
             case 'i': return ServerCommandAction.ShowLicense;
             case 'p': options.Port = FlagValues.Port(flag, Required(value), minusOneMeansAny: true); break;
-            case 'U': options.UdpPort = FlagValues.Port(flag, Required(value), minusOneMeansAny: false); break;
+            // -1 asks for a free port, as memcached spells it; 0 is taken by "UDP off".
+            case 'U': options.UdpPort = Required(value) == "-1" ? -1 : FlagValues.Port(flag, Required(value), minusOneMeansAny: false); break;
             case 's': options.UnixSocketPath = NonEmpty(flag, Required(value), "a socket file path"); break;
             case 'a': options.UnixSocketMask = FlagValues.OctalMask(flag, Required(value)); break;
             case 'A': options.EnableShutdownCommand = true; break;
@@ -81,6 +91,7 @@ internal static class ServerArgumentParser
             case 'F': options.DisableFlushAll = true; break;
             case 'S': options.SaslEnabled = true; break;
             case 'Y': options.AsciiAuthFile = NonEmpty(flag, Required(value), "a password file path"); break;
+            case 'Z': options.TlsEnabled = true; break;
             case 'o': ExtendedOptionParser.Apply(Required(value), options, result.Warnings); break;
             default: throw new InvalidOperationException($"flag {flag.DisplayName} is marked implemented but has no handler");
         }
@@ -108,6 +119,8 @@ internal static class ServerArgumentParser
         {
             if (address.Length == 0 || address.Any(char.IsWhiteSpace))
                 throw FlagValues.Invalid(flag, value, "a comma-separated list of addresses without spaces or empty entries");
+            if (address == ServerOptions.NoTlsPrefix)
+                throw FlagValues.Invalid(flag, value, "an address after notls:, like notls:127.0.0.1:11212");
 
             // memcached skips an address given twice; so does Hoard, rather than fail to bind it twice.
             if (!options.ListenAddresses.Contains(address)) options.ListenAddresses.Add(address);

@@ -9,7 +9,7 @@ namespace Hoard.Cli.ServerCommand;
 internal static class ServerFlags
 {
     public static readonly ServerFlag Port = Flag('p', "port", "num", "TCP port to listen on (default: 11211; 0 = any free port)");
-    public static readonly ServerFlag UdpPort = Flag('U', "udp-port", "num", "UDP port to listen on (default: 0, off)");
+    public static readonly ServerFlag UdpPort = Flag('U', "udp-port", "num", "UDP port to listen on (default: 0, off; -1 = any free port)");
     public static readonly ServerFlag UnixSocket = Flag('s', "unix-socket", "file", "UNIX socket to listen on (disables network support)");
     public static readonly ServerFlag UnixMask = Flag('a', "unix-mask", "mask", "access mask for UNIX socket, in octal (default: 700)");
     public static readonly ServerFlag EnableShutdown = Switch('A', "enable-shutdown", "enable ascii \"shutdown\" command");
@@ -54,8 +54,8 @@ internal static class ServerFlags
     public static readonly ServerFlag AuthFile = Flag('Y', "auth-file", "file", "enable ASCII protocol authentication (user:pass lines; SIGHUP reloads)");
     public static readonly ServerFlag MemoryFile = Ignored(Flag('e', "memory-file", "file", "mmap a file for item memory (restartable cache)"),
         "Hoard keeps items in process memory; restartable caches are not implemented");
-    public static readonly ServerFlag EnableSsl = Refused(Switch('Z', "enable-ssl", "enable TLS/SSL"),
-        "TLS is not configurable from the command line yet, and Hoard will not serve plain text when TLS was asked for");
+    public static readonly ServerFlag EnableSsl = Switch('Z', "enable-ssl",
+        "enable TLS/SSL on TCP listeners (-o ssl_chain_cert=,ssl_key=...); -l notls:<addr>:<port> stays plain");
     public static readonly ServerFlag Extended = Flag('o', "extended", "opts", "comma separated list of extended options (see below)");
     public static readonly ServerFlag NapiIds = Ignored(Flag('N', "napi-ids", "num", "number of napi ids"),
         "Hoard assigns connections to workers round-robin");

@@ -31,6 +31,12 @@ internal static class ServerHelp
         output.WriteLine($"   - {ExtendedOptions.IdleTimeout}:".PadRight(Column) + "close connections idle this many seconds (default: 0, never)");
         output.WriteLine($"   - {ExtendedOptions.LenientKeys}:".PadRight(Column) + "accept control characters in keys, as memcached does (memcaslap needs it)");
         output.WriteLine($"   - {ExtendedOptions.Transport}:".PadRight(Column) + "auto (default), epoll (Linux x86-64 worker threads) or sockets (.NET async sockets)");
+        output.WriteLine($"   - {ExtendedOptions.UdpMaxReplyBytes}:".PadRight(Column) + "most reply bytes per UDP request (default: 64k); bounds reflection attacks");
+        output.WriteLine($"   - {ExtendedOptions.TlsChainCertificate}:".PadRight(Column) + "certificate chain file in PEM format (with -Z)");
+        output.WriteLine($"   - {ExtendedOptions.TlsKey}:".PadRight(Column) + "private key in PEM format, if not part of ssl_chain_cert");
+        output.WriteLine($"   - {ExtendedOptions.TlsCaCertificate}:".PadRight(Column) + "PEM file of the CAs client certificates must chain to");
+        output.WriteLine($"   - {ExtendedOptions.TlsVerifyMode}:".PadRight(Column) + "client certificates: 0 none (default), 1 request, 2 require, 3 once (= require)");
+        output.WriteLine($"   - {ExtendedOptions.TlsMinimumVersion}:".PadRight(Column) + "oldest TLS version accepted: tlsv1.2 (default) or tlsv1.3");
         output.WriteLine("   accepted with a warning, no effect in Hoard:");
         var names = ExtendedOptions.All.Where(o => o.Support != FlagSupport.Implemented).Select(o => o.Name).ToList();
         for (var i = 0; i < names.Count; i += 4)

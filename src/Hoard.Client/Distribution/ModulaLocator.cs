@@ -11,16 +11,25 @@ namespace Hoard.Client.Distribution;
 /// </summary>
 public sealed class ModulaLocator : INodeLocator
 {
+    // The hash is at most 0x7fff, so only the first 32,768 buckets can ever be chosen: a list with large
+    // weights is kept to that prefix, with the modulus taken over its full length as python-memcached does.
+    private const int ReachableBuckets = 0x8000;
+
     private readonly ServerEndPoint[] _nodes;
     private readonly int[] _buckets;
+    private readonly uint _bucketCount;
 
     public ModulaLocator(IEnumerable<ServerEndPoint> nodes)
     {
         _nodes = NodeList.Validate(nodes);
-        var buckets = new List<int>();
-        for (var i = 0; i < _nodes.Length; i++)
+        long total = 0;
+        foreach (var node in _nodes)
+            total += node.Weight;
+        _bucketCount = (uint)total; // at most servers × 1,000,000
+        var buckets = new List<int>((int)Math.Min(total, ReachableBuckets));
+        for (var i = 0; i < _nodes.Length && buckets.Count < ReachableBuckets; i++)
         {
-            for (var w = 0; w < _nodes[i].Weight; w++)
+            for (var w = 0; w < _nodes[i].Weight && buckets.Count < ReachableBuckets; w++)
                 buckets.Add(i);
         }
         _buckets = [.. buckets];
@@ -30,13 +39,13 @@ public sealed class ModulaLocator : INodeLocator
 
     public KeyDistribution Distribution => KeyDistribution.Modula;
 
-    /// <summary>Length of the bucket list: the sum of the weights.</summary>
-    public int BucketCount => _buckets.Length;
+    /// <summary>Length of python-memcached's bucket list: the sum of the weights.</summary>
+    public long BucketCount => _bucketCount;
 
     public ServerEndPoint Locate(ReadOnlySpan<byte> key) => _nodes[LocateIndex(key)];
 
     public int LocateIndex(ReadOnlySpan<byte> key) =>
-        _buckets[(int)(PythonMemcachedHash.Hash(key) % (uint)_buckets.Length)];
+        _buckets[(int)(PythonMemcachedHash.Hash(key) % _bucketCount)];
 
     public INodeLocator WithNodes(IEnumerable<ServerEndPoint> nodes) => new ModulaLocator(nodes);
 }

@@ -31,4 +31,6 @@ public enum TextCommandKind : byte
     MetaArithmetic,
     MetaNoOp,
     MetaDebug,
+    /// <summary><c>refresh_certs</c>: reload the TLS certificates (memcached with TLS).</summary>
+    RefreshCerts,
 }

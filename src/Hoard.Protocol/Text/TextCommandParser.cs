@@ -54,10 +54,12 @@ public static class TextCommandParser
             newline += searchFrom;
         if (newline < 0)
         {
-            if (buffer.Length <= limits.MaxLineLength)
+            // A last CR may end a line just within the limit whose LF is still on its way (found by fuzzing).
+            int lineLength = buffer.Length > 0 && buffer[^1] == (byte)'\r' ? buffer.Length - 1 : buffer.Length;
+            if (lineLength <= limits.MaxLineLength)
                 return ParseStatus.Incomplete;
             // Only a multi-key retrieval may legitimately be this long (memcached makes the same exception).
-            if (IsRetrieval(buffer) && buffer.Length <= limits.MaxRetrievalLineLength)
+            if (IsRetrieval(buffer) && lineLength <= limits.MaxRetrievalLineLength)
                 return ParseStatus.Incomplete;
             command.Error = ProtocolError.LineTooLong;
             consumed = buffer.Length;
@@ -186,6 +188,17 @@ public static class TextCommandParser
             case TextCommandKind.Shutdown:
                 command.Arguments = tokens.Remaining;
                 return ParseStatus.Complete;
+
+            case TextCommandKind.RefreshCerts:
+            {
+                // memcached ignores any arguments; a last "noreply" silences only the OK.
+                command.Arguments = tokens.Remaining;
+                ReadOnlySpan<byte> last = default;
+                while (tokens.TryNext(out var token))
+                    last = token;
+                command.NoReply = IsNoReply(last);
+                return ParseStatus.Complete;
+            }
 
             default:
                 return Fail(ref command, ProtocolError.UnknownCommand);
@@ -344,6 +357,10 @@ public static class TextCommandParser
     private static bool IsRetrieval(ReadOnlySpan<byte> line)
     {
         var trimmed = line.TrimStart((byte)' ');
+        // As memcached: over 100 leading spaces is no retrieval. Also makes the answer the same however the line
+        // arrives: a partial line past the limit always shows its command word (found by fuzzing).
+        if (line.Length - trimmed.Length > 100)
+            return false;
         return trimmed.StartsWith("get "u8) || trimmed.StartsWith("gets "u8) || trimmed.StartsWith("gat "u8) || trimmed.StartsWith("gats "u8);
     }
 
@@ -396,6 +413,8 @@ public static class TextCommandParser
                 if (name.SequenceEqual("flush_all"u8)) return TextCommandKind.FlushAll;
                 if (name.SequenceEqual("verbosity"u8)) return TextCommandKind.Verbosity;
                 return TextCommandKind.Unknown;
+            case 13:
+                return name.SequenceEqual("refresh_certs"u8) ? TextCommandKind.RefreshCerts : TextCommandKind.Unknown;
             case 14:
                 return name.SequenceEqual("cache_memlimit"u8) ? TextCommandKind.CacheMemLimit : TextCommandKind.Unknown;
             default:

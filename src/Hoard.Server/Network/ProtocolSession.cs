@@ -1,6 +1,8 @@
 using System.Buffers;
 using Hoard.Protocol;
+using Hoard.Protocol.Binary;
 using Hoard.Protocol.Text;
+using Hoard.Server.Binary;
 using Hoard.Server.Text;
 
 namespace Hoard.Server.Network;
@@ -50,6 +52,12 @@ internal sealed class ProtocolSession : IDisposable
     private readonly bool _logCommands;
     /// <summary>memcached's <c>-Y</c>: until a <c>set</c> carries valid credentials, nothing else is served.</summary>
     private bool _awaitingAsciiAuth;
+    /// <summary>Chosen by the connection's first byte (see <see cref="ChooseProtocol"/>) and kept for its life.</summary>
+    private WireProtocol _protocol;
+    /// <summary>Created when the connection turns out to speak the binary protocol; holds its SASL state.</summary>
+    private BinaryCommandHandler? _binary;
+    /// <summary>Where in <see cref="Output"/> the reply of the command being run starts, for <see cref="ReplyLimit"/>.</summary>
+    private int _replyStart;
 
     public ProtocolSession(ServerContext context, TextCommandHandler handler, long connectionId)
     {
@@ -66,6 +74,20 @@ internal sealed class ProtocolSession : IDisposable
     }
 
     public OutputBuffer Output { get; } = new();
+
+    /// <summary>
+    /// Most bytes <see cref="Output"/> may hold before it is sent: UDP's bound against reflection attacks (a
+    /// datagram's reply is sent whole, at the end). The command that would pass it answers
+    /// <see cref="ReplyTooLarge"/> instead and the rest of the input is dropped. Stream transports send as they
+    /// go and leave it unlimited.
+    /// </summary>
+    public int ReplyLimit { get; init; } = int.MaxValue;
+
+    /// <summary>Whether a reply was refused for passing <see cref="ReplyLimit"/> since the last <see cref="LoadDatagram"/>.</summary>
+    public bool ReplyLimitReached { get; private set; }
+
+    /// <summary>The answer of a command whose reply would pass <see cref="ReplyLimit"/>.</summary>
+    public static ReadOnlySpan<byte> ReplyTooLarge => "SERVER_ERROR reply too large for UDP\r\n"u8;
 
     /// <summary>Milliseconds (Environment.TickCount64) of the last bytes received.</summary>
     public long LastActivity => Volatile.Read(ref _lastActivity);
@@ -113,9 +135,44 @@ internal sealed class ProtocolSession : IDisposable
         Volatile.Write(ref _lastActivity, Environment.TickCount64);
     }
 
+    /// <summary>
+    /// Datagram transports (UDP): makes <paramref name="request"/> the whole input, forgetting what the previous
+    /// datagram left (a command cut off at its end, data being skipped), since each datagram stands alone.
+    /// </summary>
+    public void LoadDatagram(ReadOnlySpan<byte> request)
+    {
+        _start = _end = 0;
+        _swallowRemaining = 0;
+        _resumeOffset = 0;
+        _searchedWithoutNewline = 0;
+        _processedSinceYield = 0;
+        ReplyLimitReached = false;
+        // memcached picks the protocol of every datagram by its first byte, not once per socket.
+        _protocol = WireProtocol.Undecided;
+        if (_receive.Length < request.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_receive);
+            _receive = ArrayPool<byte>.Shared.Rent(request.Length);
+        }
+        request.CopyTo(_receive);
+        _end = request.Length;
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+    }
+
     /// <summary>Parses and executes every complete command in the buffer, writing replies to <see cref="Output"/>.</summary>
     public NextStep Process()
     {
+        if (_protocol != WireProtocol.Text)
+        {
+            if (_protocol == WireProtocol.Undecided)
+            {
+                if (_start == _end)
+                    return NextStep.Receive;
+                ChooseProtocol();
+            }
+            if (_protocol == WireProtocol.Binary)
+                return ProcessBinary();
+        }
         while (true)
         {
             if (_swallowRemaining > 0)
@@ -143,6 +200,8 @@ internal sealed class ProtocolSession : IDisposable
                 return NextStep.Receive;
             }
             _searchedWithoutNewline = 0;
+            if (_resumeOffset == 0)
+                _replyStart = Output.Length;
             if (_logCommands && _resumeOffset == 0)
                 LogCommand(consumed);
             if (status == ParseStatus.Error)
@@ -162,6 +221,8 @@ internal sealed class ProtocolSession : IDisposable
                             Output.Write(command.Error.Reply());
                         break;
                 }
+                if (Output.Length > ReplyLimit - ReplyTooLarge.Length)
+                    return RefuseOversizedReply();
                 continue;
             }
 
@@ -173,6 +234,8 @@ internal sealed class ProtocolSession : IDisposable
             }
 
             var outcome = _handler.Execute(ref command, Output, ref _resumeOffset);
+            if (Output.Length > ReplyLimit - ReplyTooLarge.Length)
+                return RefuseOversizedReply();
             if (outcome == CommandOutcome.Partial)
                 return NextStep.FlushAndContinue;
             _resumeOffset = 0;
@@ -190,6 +253,21 @@ internal sealed class ProtocolSession : IDisposable
                 return NextStep.Yield;
             }
         }
+    }
+
+    /// <summary>
+    /// The command that took the reply past <see cref="ReplyLimit"/> answers with the error alone (as memcached
+    /// answers a get with a bad key), and the rest of the input is not run: its replies could not be sent.
+    /// </summary>
+    private NextStep RefuseOversizedReply()
+    {
+        Output.Truncate(_replyStart);
+        Output.Write(ReplyTooLarge);
+        ReplyLimitReached = true;
+        _resumeOffset = 0;
+        _swallowRemaining = 0;
+        _start = _end;
+        return NextStep.Close;
     }
 
     /// <summary>
@@ -226,6 +304,123 @@ internal sealed class ProtocolSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// memcached's <c>-B</c>: with <c>auto</c> a first byte of 0x80 (the binary request magic) makes this a binary
+    /// connection, anything else a text one. <c>-B binary</c> and <c>-S</c> parse everything as binary (a text
+    /// command then fails the magic check and the connection closes); <c>-B ascii</c> and <c>-Y</c> parse
+    /// everything as text, as memcached does.
+    /// </summary>
+    private void ChooseProtocol()
+    {
+        var options = _context.Options;
+        bool textOnly = options.Protocol == ProtocolMode.Ascii || options.AsciiAuthFile is not null;
+        bool binaryOnly = options.Protocol == ProtocolMode.Binary || options.SaslEnabled;
+        if (textOnly || (!binaryOnly && _receive[_start] != BinaryRequestHeader.RequestMagic))
+        {
+            _protocol = WireProtocol.Text;
+            return;
+        }
+        _protocol = WireProtocol.Binary;
+        // A UDP session is reused for datagrams of every client: none inherits another's authentication.
+        if (_binary is null)
+            _binary = new BinaryCommandHandler(_context);
+        else
+            _binary.ForgetConnectionState();
+    }
+
+    /// <summary>
+    /// The binary protocol's loop, with the text loop's machinery: requests parsed in place, refused values
+    /// skipped unbuffered, replies flushed at the threshold, and <c>-R</c> yields.
+    /// </summary>
+    private NextStep ProcessBinary()
+    {
+        var handler = _binary!;
+        while (true)
+        {
+            if (_swallowRemaining > 0)
+            {
+                int skip = (int)Math.Min(_swallowRemaining, _end - _start);
+                _start += skip;
+                _swallowRemaining -= skip;
+                if (_swallowRemaining > 0)
+                    return NextStep.Receive;
+            }
+            if (_start == _end)
+            {
+                _processedSinceYield = 0;
+                return NextStep.Receive;
+            }
+
+            var pending = _receive.AsSpan(_start, _end - _start);
+            var status = BinaryRequestParser.TryReadHeader(pending, out var header);
+            if (status == BinaryParseStatus.Incomplete)
+            {
+                _processedSinceYield = 0;
+                return NextStep.Receive;
+            }
+            if (status == BinaryParseStatus.BadMagic)
+                return NextStep.Close;   // memcached closes without a reply: the framing is lost
+            if (status == BinaryParseStatus.BadLengths)
+            {
+                BinaryResponseWriter.WriteError(Output, header.Opcode, BinaryStatus.UnknownCommand, header.Opaque);
+                return NextStep.Close;
+            }
+
+            var verdict = handler.Inspect(in header, Output);
+            if (verdict != HeaderVerdict.Execute)
+            {
+                if (_logCommands)
+                    LogBinaryCommand(in header, pending);
+                if (verdict == HeaderVerdict.Close)
+                    return NextStep.Close;
+                _start += BinaryRequestHeader.Size;
+                _swallowRemaining = header.BodyLength;
+                continue;
+            }
+            if (pending.Length < header.FrameLength)
+            {
+                // A value too large is refused once its key is here, and skipped as it arrives, never buffered.
+                if (handler.IsTooLarge(in header) && pending.Length >= header.PrefixLength)
+                {
+                    if (_logCommands)
+                        LogBinaryCommand(in header, pending);
+                    handler.RefuseTooLarge(in header, pending.Slice(BinaryRequestHeader.Size + header.ExtrasLength, header.KeyLength), Output);
+                    _start += BinaryRequestHeader.Size;
+                    _swallowRemaining = header.BodyLength;
+                    continue;
+                }
+                _processedSinceYield = 0;
+                return NextStep.Receive;
+            }
+
+            BinaryRequestParser.TryParse(pending, out var request);
+            if (_logCommands)
+                LogBinaryCommand(in header, pending);
+            var outcome = handler.Execute(in request, Output);
+            _start += (int)header.FrameLength;
+            if (outcome == CommandOutcome.Close)
+                return NextStep.Close;
+            if (Output.Length >= FlushThreshold)
+                return NextStep.FlushAndContinue;
+            if (++_processedSinceYield >= _context.Options.RequestsPerEvent && _start < _end)
+            {
+                _processedSinceYield = 0;
+                return NextStep.Yield;
+            }
+        }
+    }
+
+    private void LogBinaryCommand(in BinaryRequestHeader header, ReadOnlySpan<byte> pending)
+    {
+        // The opcode and, once it has arrived, the key; values are not logged.
+        var key = pending.Length >= header.PrefixLength
+            ? pending.Slice(BinaryRequestHeader.Size + header.ExtrasLength, header.KeyLength)
+            : default;
+        string opcode = BinaryOpcodes.IsKnown(header.Opcode) ? header.Opcode.ToString() : $"0x{(byte)header.Opcode:x2}";
+        string text = key.IsEmpty ? opcode : $"{opcode} {System.Text.Encoding.ASCII.GetString(key)}";
+        Log.BinaryCommand(_context.Logger, _connectionId, text);
+    }
+
     private void LogCommand(int consumed)
     {
         // The command line only (not the data block), cut at memcached's key-length-sized limit.
@@ -254,4 +449,12 @@ internal sealed class ProtocolSession : IDisposable
         if (receive.Length > 0)
             ArrayPool<byte>.Shared.Return(receive);
     }
+}
+
+/// <summary>Which wire protocol a stream connection speaks; decided by its first byte.</summary>
+internal enum WireProtocol : byte
+{
+    Undecided,
+    Text,
+    Binary,
 }

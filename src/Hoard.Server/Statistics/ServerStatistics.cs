@@ -16,6 +16,10 @@ public sealed class ServerStatistics
     private long _idleKicks;
     private long _authCommands;
     private long _authErrors;
+    private long _tlsHandshakeErrors;
+    private long _tlsNewSessions;
+    private long _udpRequestsDropped;
+    private long _udpRepliesTruncated;
 
     public long CurrentConnections => Volatile.Read(ref _currentConnections);
     public long TotalConnections => Volatile.Read(ref _totalConnections);
@@ -33,6 +37,17 @@ public sealed class ServerStatistics
     public long AuthCommands => Volatile.Read(ref _authCommands);
     /// <summary>Failed authentication attempts (<c>auth_errors</c>).</summary>
     public long AuthErrors => Volatile.Read(ref _authErrors);
+    /// <summary>TLS handshakes that failed or timed out (memcached's <c>ssl_handshake_errors</c>).</summary>
+    public long TlsHandshakeErrors => Volatile.Read(ref _tlsHandshakeErrors);
+    /// <summary>
+    /// TLS handshakes completed (<c>ssl_new_sessions</c>). Hoard keeps no session cache, so every completed
+    /// handshake establishes a new session.
+    /// </summary>
+    public long TlsNewSessions => Volatile.Read(ref _tlsNewSessions);
+    /// <summary>UDP datagrams not served: shorter than a frame header, or one part of a multi-datagram request.</summary>
+    public long UdpRequestsDropped => Volatile.Read(ref _udpRequestsDropped);
+    /// <summary>UDP replies cut at the reply bound (<c>-o udp_max_reply_bytes</c>), answered with an error instead.</summary>
+    public long UdpRepliesTruncated => Volatile.Read(ref _udpRepliesTruncated);
 
     public long ConnectionOpened()
     {
@@ -68,8 +83,19 @@ public sealed class ServerStatistics
     }
 
     /// <summary><c>stats reset</c>: counters go to zero; gauges (current connections) stay.</summary>
+    public void TlsHandshakeCompleted(bool succeeded) =>
+        Interlocked.Increment(ref succeeded ? ref _tlsNewSessions : ref _tlsHandshakeErrors);
+
+    public void UdpRequestDropped() => Interlocked.Increment(ref _udpRequestsDropped);
+
+    public void UdpReplyTruncated() => Interlocked.Increment(ref _udpRepliesTruncated);
+
     public void Reset()
     {
+        Interlocked.Exchange(ref _udpRequestsDropped, 0);
+        Interlocked.Exchange(ref _udpRepliesTruncated, 0);
+        Interlocked.Exchange(ref _tlsHandshakeErrors, 0);
+        Interlocked.Exchange(ref _tlsNewSessions, 0);
         Interlocked.Exchange(ref _totalConnections, 0);
         Interlocked.Exchange(ref _rejectedConnections, 0);
         Interlocked.Exchange(ref _bytesRead, 0);

@@ -15,39 +15,52 @@ public sealed class StatsReporter
     public bool Write(ReadOnlySpan<byte> arguments, OutputBuffer output)
     {
         var tokens = new KeyTokenizer(arguments);
-        if (!tokens.TryNext(out var group))
+        tokens.TryNext(out var group);
+        if (group.SequenceEqual("reset"u8))
         {
-            WriteGeneral(output);
-            output.Write(TextReplyWriter.End);
-            return true;
-        }
-        if (group.SequenceEqual("settings"u8))
-            WriteSettings(output);
-        else if (group.SequenceEqual("items"u8))
-            WriteItems(output);
-        else if (group.SequenceEqual("slabs"u8))
-            WriteSlabs(output);
-        else if (group.SequenceEqual("sizes"u8))
-            WriteSizes(output);
-        else if (group.SequenceEqual("reset"u8))
-        {
-            _context.Engine.ResetStatistics();
-            _context.Statistics.Reset();
-            _context.Prefixes.Clear();
+            Reset();
             output.Write(TextReplyWriter.Reset);
             return true;
         }
-        else if (group.SequenceEqual("detail"u8))
+        if (group.SequenceEqual("detail"u8))
         {
             WriteDetail(ref tokens, output);
             return true;
         }
-        else
-        {
+        if (!TryWriteGroup(group, new TextStatsSink(output)))
             return false;
-        }
         output.Write(TextReplyWriter.End);
         return true;
+    }
+
+    /// <summary>
+    /// Hands every stat of a group (empty: the general stats; <c>settings</c>, <c>items</c>, <c>slabs</c>,
+    /// <c>sizes</c>) to <paramref name="sink"/>, which formats them for its protocol. False for any other group.
+    /// </summary>
+    public bool TryWriteGroup<TSink>(ReadOnlySpan<byte> group, TSink sink)
+        where TSink : IStatsSink
+    {
+        if (group.IsEmpty)
+            WriteGeneral(sink);
+        else if (group.SequenceEqual("settings"u8))
+            WriteSettings(sink);
+        else if (group.SequenceEqual("items"u8))
+            WriteItems(sink);
+        else if (group.SequenceEqual("slabs"u8))
+            WriteSlabs(sink);
+        else if (group.SequenceEqual("sizes"u8))
+            WriteSizes(sink);
+        else
+            return false;
+        return true;
+    }
+
+    /// <summary><c>stats reset</c>: counters of the cache, the server and the per-prefix details go to zero.</summary>
+    public void Reset()
+    {
+        _context.Engine.ResetStatistics();
+        _context.Statistics.Reset();
+        _context.Prefixes.Clear();
     }
 
     private void WriteDetail(ref KeyTokenizer tokens, OutputBuffer output)
@@ -73,130 +86,158 @@ public sealed class StatsReporter
         }
     }
 
-    private void WriteGeneral(OutputBuffer o)
+    private void WriteGeneral<TSink>(TSink o)
+        where TSink : IStatsSink
     {
         var cache = _context.Engine.GetStatistics();
         var server = _context.Statistics;
         var process = Process.GetCurrentProcess();
-        TextReplyWriter.WriteStat(o, "pid", Environment.ProcessId);
-        TextReplyWriter.WriteStat(o, "uptime", (long)_context.Uptime.TotalSeconds);
-        TextReplyWriter.WriteStat(o, "time", _context.Engine.UnixTimeSeconds);
-        TextReplyWriter.WriteStat(o, "version", _context.VersionText);
-        TextReplyWriter.WriteStat(o, "libevent", "none");
-        TextReplyWriter.WriteStat(o, "pointer_size", IntPtr.Size * 8);
-        TextReplyWriter.WriteStat(o, "rusage_user", Seconds(process.UserProcessorTime));
-        TextReplyWriter.WriteStat(o, "rusage_system", Seconds(process.PrivilegedProcessorTime));
-        TextReplyWriter.WriteStat(o, "max_connections", _context.Options.MaxConnections);
-        TextReplyWriter.WriteStat(o, "curr_connections", server.CurrentConnections);
-        TextReplyWriter.WriteStat(o, "total_connections", server.TotalConnections);
-        TextReplyWriter.WriteStat(o, "rejected_connections", server.RejectedConnections);
-        TextReplyWriter.WriteStat(o, "connection_structures", server.CurrentConnections);
-        TextReplyWriter.WriteStat(o, "cmd_get", server.GetKeys);
-        TextReplyWriter.WriteStat(o, "cmd_set", cache.SetCommands);
-        TextReplyWriter.WriteStat(o, "cmd_flush", cache.FlushCommands);
-        TextReplyWriter.WriteStat(o, "cmd_touch", cache.TouchHits + cache.TouchMisses);
-        TextReplyWriter.WriteStat(o, "cmd_meta", server.MetaCommands);
-        TextReplyWriter.WriteStat(o, "get_hits", cache.GetHits);
-        TextReplyWriter.WriteStat(o, "get_misses", cache.GetMisses);
-        TextReplyWriter.WriteStat(o, "get_expired", cache.GetExpired);
-        TextReplyWriter.WriteStat(o, "get_flushed", cache.GetFlushed);
-        TextReplyWriter.WriteStat(o, "delete_misses", cache.DeleteMisses);
-        TextReplyWriter.WriteStat(o, "delete_hits", cache.DeleteHits);
-        TextReplyWriter.WriteStat(o, "incr_misses", cache.IncrMisses);
-        TextReplyWriter.WriteStat(o, "incr_hits", cache.IncrHits);
-        TextReplyWriter.WriteStat(o, "decr_misses", cache.DecrMisses);
-        TextReplyWriter.WriteStat(o, "decr_hits", cache.DecrHits);
-        TextReplyWriter.WriteStat(o, "cas_misses", cache.CasMisses);
-        TextReplyWriter.WriteStat(o, "cas_hits", cache.CasHits);
-        TextReplyWriter.WriteStat(o, "cas_badval", cache.CasBadValue);
-        TextReplyWriter.WriteStat(o, "touch_hits", cache.TouchHits);
-        TextReplyWriter.WriteStat(o, "touch_misses", cache.TouchMisses);
-        TextReplyWriter.WriteStat(o, "store_too_large", server.StoreTooLarge);
-        TextReplyWriter.WriteStat(o, "store_no_memory", server.StoreNoMemory);
-        TextReplyWriter.WriteStat(o, "auth_cmds", server.AuthCommands);
-        TextReplyWriter.WriteStat(o, "auth_errors", server.AuthErrors);
-        TextReplyWriter.WriteStat(o, "idle_kicks", server.IdleKicks);
-        TextReplyWriter.WriteStat(o, "bytes_read", server.BytesRead);
-        TextReplyWriter.WriteStat(o, "bytes_written", server.BytesWritten);
-        TextReplyWriter.WriteStat(o, "limit_maxbytes", cache.LimitMaxBytes);
-        TextReplyWriter.WriteStat(o, "accepting_conns", _context.AcceptingConnections() ? 1 : 0);
-        TextReplyWriter.WriteStat(o, "threads", _context.Options.Threads);
-        TextReplyWriter.WriteStat(o, "conn_yields", server.ConnectionYields);
-        TextReplyWriter.WriteStat(o, "hash_power_level", (long)Math.Log2(Math.Max(1, cache.HashBuckets)));
-        TextReplyWriter.WriteStat(o, "hash_bytes", cache.HashBuckets * IntPtr.Size);
-        TextReplyWriter.WriteStat(o, "hash_is_expanding", 0);
-        TextReplyWriter.WriteStat(o, "bytes", cache.Bytes);
-        TextReplyWriter.WriteStat(o, "curr_items", cache.CurrentItems);
-        TextReplyWriter.WriteStat(o, "total_items", cache.TotalItems);
-        TextReplyWriter.WriteStat(o, "expired_unfetched", cache.ExpiredUnfetched);
-        TextReplyWriter.WriteStat(o, "evicted_unfetched", cache.EvictedUnfetched);
-        TextReplyWriter.WriteStat(o, "evictions", cache.Evictions);
-        TextReplyWriter.WriteStat(o, "reclaimed", cache.Reclaimed);
-        TextReplyWriter.WriteStat(o, "crawler_reclaimed", cache.CrawlerReclaimed);
+        o.Stat("pid", Environment.ProcessId);
+        o.Stat("uptime", (long)_context.Uptime.TotalSeconds);
+        o.Stat("time", _context.Engine.UnixTimeSeconds);
+        o.Stat("version", _context.VersionText);
+        o.Stat("libevent", "none");
+        o.Stat("pointer_size", IntPtr.Size * 8);
+        o.Stat("rusage_user", Seconds(process.UserProcessorTime));
+        o.Stat("rusage_system", Seconds(process.PrivilegedProcessorTime));
+        o.Stat("max_connections", _context.Options.MaxConnections);
+        o.Stat("curr_connections", server.CurrentConnections);
+        o.Stat("total_connections", server.TotalConnections);
+        o.Stat("rejected_connections", server.RejectedConnections);
+        o.Stat("connection_structures", server.CurrentConnections);
+        o.Stat("cmd_get", server.GetKeys);
+        o.Stat("cmd_set", cache.SetCommands);
+        o.Stat("cmd_flush", cache.FlushCommands);
+        o.Stat("cmd_touch", cache.TouchHits + cache.TouchMisses);
+        o.Stat("cmd_meta", server.MetaCommands);
+        o.Stat("get_hits", cache.GetHits);
+        o.Stat("get_misses", cache.GetMisses);
+        o.Stat("get_expired", cache.GetExpired);
+        o.Stat("get_flushed", cache.GetFlushed);
+        o.Stat("delete_misses", cache.DeleteMisses);
+        o.Stat("delete_hits", cache.DeleteHits);
+        o.Stat("incr_misses", cache.IncrMisses);
+        o.Stat("incr_hits", cache.IncrHits);
+        o.Stat("decr_misses", cache.DecrMisses);
+        o.Stat("decr_hits", cache.DecrHits);
+        o.Stat("cas_misses", cache.CasMisses);
+        o.Stat("cas_hits", cache.CasHits);
+        o.Stat("cas_badval", cache.CasBadValue);
+        o.Stat("touch_hits", cache.TouchHits);
+        o.Stat("touch_misses", cache.TouchMisses);
+        o.Stat("store_too_large", server.StoreTooLarge);
+        o.Stat("store_no_memory", server.StoreNoMemory);
+        o.Stat("auth_cmds", server.AuthCommands);
+        o.Stat("auth_errors", server.AuthErrors);
+        o.Stat("idle_kicks", server.IdleKicks);
+        o.Stat("bytes_read", server.BytesRead);
+        o.Stat("bytes_written", server.BytesWritten);
+        o.Stat("limit_maxbytes", cache.LimitMaxBytes);
+        o.Stat("accepting_conns", _context.AcceptingConnections() ? 1 : 0);
+        o.Stat("threads", _context.Options.Threads);
+        o.Stat("conn_yields", server.ConnectionYields);
+        o.Stat("hash_power_level", (long)Math.Log2(Math.Max(1, cache.HashBuckets)));
+        o.Stat("hash_bytes", cache.HashBuckets * IntPtr.Size);
+        o.Stat("hash_is_expanding", 0);
+        if (_context.Tls is { } tls)
+        {
+            // Where memcached 1.6.18 prints them, and only with -Z, as it does.
+            o.Stat("ssl_new_sessions", server.TlsNewSessions);
+            o.Stat("ssl_handshake_errors", server.TlsHandshakeErrors);
+            o.Stat("time_since_server_cert_refresh", (long)tls.SinceLoaded.TotalSeconds);
+        }
+        o.Stat("bytes", cache.Bytes);
+        o.Stat("curr_items", cache.CurrentItems);
+        o.Stat("total_items", cache.TotalItems);
+        o.Stat("expired_unfetched", cache.ExpiredUnfetched);
+        o.Stat("evicted_unfetched", cache.EvictedUnfetched);
+        o.Stat("evictions", cache.Evictions);
+        o.Stat("reclaimed", cache.Reclaimed);
+        o.Stat("crawler_reclaimed", cache.CrawlerReclaimed);
+        // Hoard's own, printed only with -U, so a server without UDP prints memcached's fields exactly.
+        if (_context.Options.UdpPort != 0 && _context.Options.UnixSocketPath is null)
+        {
+            o.Stat("udp_requests_dropped", server.UdpRequestsDropped);
+            o.Stat("udp_replies_truncated", server.UdpRepliesTruncated);
+        }
     }
 
-    private void WriteSettings(OutputBuffer o)
+    private void WriteSettings<TSink>(TSink o)
+        where TSink : IStatsSink
     {
         var options = _context.Options;
-        TextReplyWriter.WriteStat(o, "maxbytes", _context.Engine.MemoryLimit);
-        TextReplyWriter.WriteStat(o, "maxconns", options.MaxConnections);
-        TextReplyWriter.WriteStat(o, "tcpport", options.Port);
-        TextReplyWriter.WriteStat(o, "udpport", options.UdpPort);
-        TextReplyWriter.WriteStat(o, "inter", string.Join(',', options.ListenAddresses));
-        TextReplyWriter.WriteStat(o, "verbosity", _context.Verbosity);
-        TextReplyWriter.WriteStat(o, "evictions", options.DisableEvictions ? "off" : "on");
-        TextReplyWriter.WriteStat(o, "domain_socket", options.UnixSocketPath ?? "NULL");
-        TextReplyWriter.WriteStat(o, "umask", Convert.ToString(options.UnixSocketMask, 8));
-        TextReplyWriter.WriteStat(o, "growth_factor", "1.25");
-        TextReplyWriter.WriteStat(o, "chunk_size", 48);
-        TextReplyWriter.WriteStat(o, "num_threads", options.Threads);
-        TextReplyWriter.WriteStat(o, "stat_key_prefix", ":");
-        TextReplyWriter.WriteStat(o, "detail_enabled", _context.Prefixes.Enabled ? "yes" : "no");
-        TextReplyWriter.WriteStat(o, "reqs_per_event", options.RequestsPerEvent);
-        TextReplyWriter.WriteStat(o, "cas_enabled", options.DisableCas ? "no" : "yes");
-        TextReplyWriter.WriteStat(o, "tcp_backlog", options.Backlog);
-        TextReplyWriter.WriteStat(o, "binding_protocol", options.Protocol switch
+        o.Stat("maxbytes", _context.Engine.MemoryLimit);
+        o.Stat("maxconns", options.MaxConnections);
+        o.Stat("tcpport", options.Port);
+        o.Stat("udpport", options.UdpPort);
+        o.Stat("inter", string.Join(',', options.ListenAddresses));
+        o.Stat("verbosity", _context.Verbosity);
+        o.Stat("evictions", options.DisableEvictions ? "off" : "on");
+        o.Stat("domain_socket", options.UnixSocketPath ?? "NULL");
+        o.Stat("umask", Convert.ToString(options.UnixSocketMask, 8));
+        o.Stat("growth_factor", "1.25");
+        o.Stat("chunk_size", 48);
+        o.Stat("num_threads", options.Threads);
+        o.Stat("stat_key_prefix", ":");
+        o.Stat("detail_enabled", _context.Prefixes.Enabled ? "yes" : "no");
+        o.Stat("reqs_per_event", options.RequestsPerEvent);
+        o.Stat("cas_enabled", options.DisableCas ? "no" : "yes");
+        o.Stat("tcp_backlog", options.Backlog);
+        o.Stat("binding_protocol", options.Protocol switch
         {
             ProtocolMode.Ascii => "ascii",
             ProtocolMode.Binary => "binary",
             _ => "auto-negotiate",
         });
-        TextReplyWriter.WriteStat(o, "auth_enabled_sasl", options.SaslEnabled ? "yes" : "no");
-        TextReplyWriter.WriteStat(o, "auth_enabled_ascii", options.AsciiAuthFile is null ? "no" : "yes");
-        TextReplyWriter.WriteStat(o, "item_size_max", options.MaxItemSize);
-        TextReplyWriter.WriteStat(o, "maxconns_fast", "yes");
-        TextReplyWriter.WriteStat(o, "flush_enabled", options.DisableFlushAll ? "no" : "yes");
-        TextReplyWriter.WriteStat(o, "shutdown_command", options.EnableShutdownCommand ? "yes" : "no");
-        TextReplyWriter.WriteStat(o, "idle_timeout", (long)options.IdleTimeout.TotalSeconds);
-        TextReplyWriter.WriteStat(o, "max_line_length", options.MaxLineLength);
-        TextReplyWriter.WriteStat(o, "ssl_enabled", options.TlsEnabled ? "yes" : "no");
+        o.Stat("auth_enabled_sasl", options.SaslEnabled ? "yes" : "no");
+        o.Stat("auth_enabled_ascii", options.AsciiAuthFile is null ? "no" : "yes");
+        o.Stat("item_size_max", options.MaxItemSize);
+        o.Stat("maxconns_fast", "yes");
+        o.Stat("flush_enabled", options.DisableFlushAll ? "no" : "yes");
+        o.Stat("shutdown_command", options.EnableShutdownCommand ? "yes" : "no");
+        o.Stat("idle_timeout", (long)options.IdleTimeout.TotalSeconds);
+        o.Stat("max_line_length", options.MaxLineLength);
+        o.Stat("ssl_enabled", options.TlsEnabled ? "yes" : "no");
+        // memcached's spelling of unset paths, and of the settings Hoard does not vary: PEM keys, default ciphers.
+        o.Stat("ssl_chain_cert", options.TlsCertificateChainFile ?? "(null)");
+        o.Stat("ssl_key", options.TlsKeyFile ?? "(null)");
+        o.Stat("ssl_verify_mode", (int)options.TlsVerifyMode);
+        o.Stat("ssl_keyformat", 1);
+        o.Stat("ssl_ciphers", "NULL");
+        o.Stat("ssl_ca_cert", options.TlsCaCertificateFile ?? "NULL");
+        o.Stat("ssl_session_cache", "no");
+        o.Stat("ssl_kernel_tls", "no");
+        o.Stat("ssl_min_version", options.TlsMinimumVersion == TlsMinimumVersion.Tls13 ? "tlsv1.3" : "tlsv1.2");
     }
 
-    private void WriteItems(OutputBuffer o)
+    private void WriteItems<TSink>(TSink o)
+        where TSink : IStatsSink
     {
         var cache = _context.Engine.GetStatistics();
         foreach (var c in cache.SizeClasses)
         {
-            TextReplyWriter.WriteStat(o, $"items:{c.Id}:number", c.Items);
-            TextReplyWriter.WriteStat(o, $"items:{c.Id}:mem_requested", c.Bytes);
+            o.Stat($"items:{c.Id}:number", c.Items);
+            o.Stat($"items:{c.Id}:mem_requested", c.Bytes);
         }
     }
 
-    private void WriteSlabs(OutputBuffer o)
+    private void WriteSlabs<TSink>(TSink o)
+        where TSink : IStatsSink
     {
         var cache = _context.Engine.GetStatistics();
         foreach (var c in cache.SizeClasses)
         {
-            TextReplyWriter.WriteStat(o, $"{c.Id}:chunk_size", c.ChunkSize);
-            TextReplyWriter.WriteStat(o, $"{c.Id}:used_chunks", c.Items);
-            TextReplyWriter.WriteStat(o, $"{c.Id}:mem_requested", c.Bytes);
+            o.Stat($"{c.Id}:chunk_size", c.ChunkSize);
+            o.Stat($"{c.Id}:used_chunks", c.Items);
+            o.Stat($"{c.Id}:mem_requested", c.Bytes);
         }
-        TextReplyWriter.WriteStat(o, "active_slabs", cache.SizeClasses.Count);
-        TextReplyWriter.WriteStat(o, "total_malloced", cache.Bytes);
+        o.Stat("active_slabs", cache.SizeClasses.Count);
+        o.Stat("total_malloced", cache.Bytes);
     }
 
     // memcached disables the sizes histogram by default and answers the same way.
-    private static void WriteSizes(OutputBuffer o) => TextReplyWriter.WriteStat(o, "sizes_status", "disabled");
+    private static void WriteSizes<TSink>(TSink o)
+        where TSink : IStatsSink => o.Stat("sizes_status", "disabled");
 
     private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("F6", System.Globalization.CultureInfo.InvariantCulture);
 }

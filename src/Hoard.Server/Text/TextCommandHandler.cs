@@ -89,6 +89,9 @@ public sealed class TextCommandHandler
                 if (!_stats.Write(command.Arguments, output))
                     output.Write(ProtocolError.UnknownCommand.Reply());
                 return CommandOutcome.Continue;
+            case TextCommandKind.RefreshCerts:
+                RefreshCertificates(ref command, output);
+                return CommandOutcome.Continue;
             case TextCommandKind.Quit:
                 return CommandOutcome.Close;
             case TextCommandKind.Shutdown:
@@ -118,6 +121,27 @@ public sealed class TextCommandHandler
         if (command.Kind == TextCommandKind.Set && TextCommandParser.IsValidKey(command.Key, _context.Options.LenientKeys))
             _engine.Delete(command.Key, default);
         Reply(output, command.NoReply, TextReplyWriter.TooLarge);
+    }
+
+    /// <summary>
+    /// memcached's <c>refresh_certs</c>: new TLS connections get the certificate files as they are now. The
+    /// replies are memcached's; errors are sent even with noreply, as memcached sends them.
+    /// </summary>
+    private void RefreshCertificates(scoped ref TextCommand command, OutputBuffer output)
+    {
+        if (_context.Tls is not { } tls)
+        {
+            output.Write("Error TLS not enabled\r\n"u8);
+            return;
+        }
+        if (tls.Reload() is { } error)
+        {
+            // One line: a reason with a line break must not look like a second reply.
+            output.WriteAscii(error.ReplaceLineEndings(" "));
+            output.Write("\r\n"u8);
+            return;
+        }
+        Reply(output, command.NoReply, TextReplyWriter.Ok);
     }
 
     private CommandOutcome Retrieve(scoped ref TextCommand command, OutputBuffer output, ref int resumeOffset, bool withCas, bool touch)
@@ -238,9 +262,17 @@ public sealed class TextCommandHandler
             Reply(output, command.NoReply, ProtocolError.BadCommandLineFormat.Reply());
             return;
         }
+        // As memcached: the number is kept to 32 bits and more than 10^9 megabytes is refused, so the byte count
+        // cannot overflow (it once wrapped to a negative limit that threw, or to a tiny one that evicted everything).
+        megabytes = (uint)megabytes;
         if (megabytes < 8)
         {
             Reply(output, command.NoReply, "MEMLIMIT_TOO_SMALL cannot set maxbytes to less than 8m\r\n"u8);
+            return;
+        }
+        if (megabytes > 1_000_000_000)
+        {
+            Reply(output, command.NoReply, "MEMLIMIT_ADJUST_FAILED input value is megabytes not bytes\r\n"u8);
             return;
         }
         _engine.SetMemoryLimit(megabytes * 1024 * 1024);

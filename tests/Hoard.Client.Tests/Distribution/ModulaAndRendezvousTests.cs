@@ -29,6 +29,24 @@ public class ModulaLocatorTests
     }
 
     [Fact]
+    public void Large_weights_keep_python_memcacheds_modulus_without_a_huge_bucket_list()
+    {
+        // Sum of weights 1,500,000 > any hash (at most 0x7fff), so every key lands in the first server's
+        // 1,000,000 buckets, as in python-memcached's list.
+        var locator = new ModulaLocator(ServerEndPoint.ParseList("a:1:1000000,b:1:500000"));
+        Assert.Equal(1_500_000, locator.BucketCount);
+        Assert.All(Enumerable.Range(0, 1000), i => Assert.Equal(0, locator.LocateIndex(Key("k", i))));
+
+        // 40,000 buckets: hashes 0..32767 fall in a's 20,000 or b's next 20,000; the split follows the hash.
+        var split = new ModulaLocator(ServerEndPoint.ParseList("a:1:20000,b:1:20000"));
+        Assert.All(Enumerable.Range(0, 1000), i =>
+        {
+            var key = Key("k", i);
+            Assert.Equal(Hoard.Client.Hashing.PythonMemcachedHash.Hash(key) < 20000 ? 0 : 1, split.LocateIndex(key));
+        });
+    }
+
+    [Fact]
     public void Server_order_matters()
     {
         var ab = new ModulaLocator(ServerEndPoint.ParseList("a:1,b:1"));

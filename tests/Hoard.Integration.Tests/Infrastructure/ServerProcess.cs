@@ -47,6 +47,9 @@ public sealed partial class ServerProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The UDP port from the port file (<c>UDP INET: 12346</c>); 0 when the server serves no UDP.</summary>
+    public int UdpPort => ReadPortFile("UDP INET:");
+
     public IReadOnlyList<string> Arguments { get; }
 
     /// <summary>Path of the port file the server wrote.</summary>
@@ -65,7 +68,11 @@ public sealed partial class ServerProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the server with the base arguments followed by <paramref name="extraArguments"/>.</summary>
-    public static ServerProcess Start(params string[] extraArguments)
+    public static ServerProcess Start(params string[] extraArguments) =>
+        Start(new Dictionary<string, string>(), extraArguments);
+
+    /// <summary>As <see cref="Start(string[])"/>, with extra environment variables for the server process.</summary>
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
     {
         var executable = TestServer.Executable; // throws a clear message when the apphost is missing
         var directory = Directory.CreateTempSubdirectory("hoard-it-").FullName;
@@ -73,6 +80,8 @@ public sealed partial class ServerProcess : IDisposable
         var info = ExternalTool.StartInfo(executable, arguments);
         info.Environment["MEMCACHED_PORT_FILENAME"] = Path.Combine(directory, "ports");
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
 
         var process = new Process { StartInfo = info };
         var server = new ServerProcess(process, directory, arguments);
@@ -155,7 +164,7 @@ public sealed partial class ServerProcess : IDisposable
                     $"Server exited with code {_process.ExitCode} before listening: {Describe()}");
             }
             if (Port == 0)
-                Port = ReadPortFile();
+                Port = ReadPortFile("TCP INET:");
             if (Port != 0 && CanConnect(Port))
                 return;
             Thread.Sleep(20);
@@ -163,7 +172,7 @@ public sealed partial class ServerProcess : IDisposable
         throw new TimeoutException($"Server did not listen within {StartTimeout.TotalSeconds}s: {Describe()}");
     }
 
-    private int ReadPortFile()
+    private int ReadPortFile(string prefix)
     {
         try
         {
@@ -171,7 +180,6 @@ public sealed partial class ServerProcess : IDisposable
                 return 0;
             foreach (var line in File.ReadAllLines(PortFile))
             {
-                const string prefix = "TCP INET:";
                 if (line.StartsWith(prefix, StringComparison.Ordinal) &&
                     int.TryParse(line.AsSpan(prefix.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) &&
                     port > 0)

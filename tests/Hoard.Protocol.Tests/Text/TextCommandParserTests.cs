@@ -211,4 +211,22 @@ public class TextCommandParserTests
             seen.Add(Encoding.ASCII.GetString(token));
         Assert.Equal(["a", "bb", "c"], seen);
     }
+
+    [Theory]
+    [InlineData("refresh_certs\r\n", false)]
+    [InlineData("refresh_certs noreply\r\n", true)]
+    [InlineData("refresh_certs extra words\r\n", false)]
+    [InlineData("refresh_certs extra noreply\r\n", true)]
+    public void Refresh_certs_ignores_arguments_but_a_last_noreply(string text, bool noReply)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        Assert.Equal(ParseStatus.Complete, TextCommandParser.TryParse(bytes, in Limits, out var command, out int consumed));
+        Assert.Equal(TextCommandKind.RefreshCerts, command.Kind);
+        Assert.Equal(noReply, command.NoReply);
+        Assert.Equal(bytes.Length, consumed);
+    }
+
+    [Fact]
+    public void Refresh_certs_misspelled_is_unknown() =>
+        Assert.Equal(ProtocolError.UnknownCommand, Parse("refresh_cert\r\n").Error);
 }
