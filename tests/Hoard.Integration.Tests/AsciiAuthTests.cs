@@ -61,7 +61,9 @@ public sealed class AsciiAuthTests : IDisposable
         // A broken file keeps the users in force; the connection authenticated earlier keeps working.
         File.WriteAllText(PasswordFile, "garbage without a colon\n");
         server.Signal(ServerProcess.SigHup);
-        Thread.Sleep(300);
+        var logged = System.Diagnostics.Stopwatch.StartNew();
+        while (!server.Output.Contains("Could not reload password file", StringComparison.Ordinal) && logged.Elapsed < TimeSpan.FromSeconds(20))
+            Thread.Sleep(50);
         using (var client = server.Connect())
             AssertExchange(client, "set auth 0 0 7\r\napp new\r\n", "STORED\r\n");
         Version(before);
@@ -98,7 +100,7 @@ public sealed class AsciiAuthTests : IDisposable
             string line = client.ReadLine();
             if (line == reply)
                 return;
-            if (attempt >= 50)
+            if (attempt >= 200)
                 Assert.Fail($"after SIGHUP, '{credentials}' still answered '{line}': {server.Describe()}");
             Thread.Sleep(100);
         }

@@ -114,7 +114,7 @@ public sealed class FailureTests
         int port = ((IPEndPoint)placeholder.LocalEndpoint).Port;
         placeholder.Stop(); // nothing listens there: connections are refused
         string down = "127.0.0.1:" + port;
-        await using var client = new HoardClient(Options([first.Address, down], TimeSpan.FromSeconds(5), failureLimit: 1, retry: TimeSpan.FromSeconds(1)));
+        await using var client = new HoardClient(Options([first.Address, down], TimeSpan.FromSeconds(5), failureLimit: 1, retry: TimeSpan.FromSeconds(4)));
         var key = Enumerable.Range(0, 1000).Select(i => "r" + i).First(k => client.Locate(k).HostPort == down);
 
         await Assert.ThrowsAnyAsync<HoardException>(async () => await client.GetAsync(key));
@@ -130,8 +130,8 @@ public sealed class FailureTests
         var deadline = Stopwatch.StartNew();
         while (!condition())
         {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
-                Assert.Fail("condition not reached within 10 s");
+            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
+                Assert.Fail("condition not reached within 20 s");
             await Task.Delay(20);
         }
     }

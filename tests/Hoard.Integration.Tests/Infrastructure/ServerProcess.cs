@@ -68,6 +68,25 @@ public sealed partial class ServerProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the server with the base arguments followed by <paramref name="extraArguments"/>.</summary>
+    /// <summary>Starts a server listening on a unix socket at <paramref name="path"/> (<c>-s</c>) instead of TCP.</summary>
+    public static ServerProcess StartUnix(string path, params string[] extraArguments)
+    {
+        UnixSocketToWaitFor.Value = path;
+        try
+        {
+            return Start(["-s", path, .. extraArguments]);
+        }
+        finally
+        {
+            UnixSocketToWaitFor.Value = null;
+        }
+    }
+
+    private static readonly AsyncLocal<string?> UnixSocketToWaitFor = new();
+
+    /// <summary>The unix socket the server listens on, when started with <see cref="StartUnix"/>.</summary>
+    public string? UnixSocketPath { get; private set; }
+
     public static ServerProcess Start(params string[] extraArguments) =>
         Start(new Dictionary<string, string>(), extraArguments);
 
@@ -84,7 +103,7 @@ public sealed partial class ServerProcess : IDisposable
             info.Environment[name] = value;
 
         var process = new Process { StartInfo = info };
-        var server = new ServerProcess(process, directory, arguments);
+        var server = new ServerProcess(process, directory, arguments) { UnixSocketPath = UnixSocketToWaitFor.Value };
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         try
@@ -163,10 +182,18 @@ public sealed partial class ServerProcess : IDisposable
                 throw new InvalidOperationException(
                     $"Server exited with code {_process.ExitCode} before listening: {Describe()}");
             }
-            if (Port == 0)
-                Port = ReadPortFile("TCP INET:");
-            if (Port != 0 && CanConnect(Port))
-                return;
+            if (UnixSocketPath is { } socketPath)
+            {
+                if (CanConnectUnix(socketPath))
+                    return;
+            }
+            else
+            {
+                if (Port == 0)
+                    Port = ReadPortFile("TCP INET:");
+                if (Port != 0 && CanConnect(Port))
+                    return;
+            }
             Thread.Sleep(20);
         }
         throw new TimeoutException($"Server did not listen within {StartTimeout.TotalSeconds}s: {Describe()}");
@@ -193,6 +220,22 @@ public sealed partial class ServerProcess : IDisposable
             // Being written; try again.
         }
         return 0;
+    }
+
+    private static bool CanConnectUnix(string path)
+    {
+        if (!File.Exists(path))
+            return false;
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static bool CanConnect(int port)
