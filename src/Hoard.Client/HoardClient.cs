@@ -3,7 +3,10 @@ using System.Text;
 using Hoard.Client.Connections;
 using Hoard.Client.Discovery;
 using Hoard.Client.Distribution;
+using Hoard.Client.Diagnostics;
 using Hoard.Client.Values;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hoard.Client;
 
@@ -20,7 +23,9 @@ public sealed class HoardClient : IAsyncDisposable
     private readonly HoardClientOptions _options;
     private readonly ConnectionSettings _settings;
     private readonly IServerDiscovery? _discovery;
+    private readonly bool _ownsDiscovery;
     private readonly ValueCodec _codec;
+    private readonly ILogger _logger;
     private readonly Lock _topologyGate = new();
     private readonly Timer _timeoutSweep;
     /// <summary>Every known server (ejected ones included) and the locator over all of them.</summary>
@@ -37,14 +42,18 @@ public sealed class HoardClient : IAsyncDisposable
             throw new ArgumentException("invalid Hoard client options: " + string.Join("; ", problems), nameof(options));
         _options = options;
         _settings = new ConnectionSettings(options.ConnectTimeout, options.MaxInFlightPerConnection);
-        _discovery = options.Discovery;
+        _discovery = options.Discovery ?? (options.DiscoveryUri is { } uri ? DiscoverySpec.Parse(uri).CreateDiscovery() : null);
+        _ownsDiscovery = options.Discovery is null || options.DisposeDiscovery;
         _codec = new ValueCodec(options.Serializer, options.CompressionThreshold);
+        _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Hoard.Client");
         var servers = _discovery is null ? options.Servers.Select(ServerEndPoint.Parse).ToArray() : [.. _discovery.Current];
         _topology = BuildTopology(servers, []);
         _ring = RingOver(_topology);
         if (_discovery is not null)
         {
             _discovery.Changed += OnServersChanged;
+            if (_discovery is PollingServerDiscovery polling)
+                polling.LookupFailed += OnLookupFailed;
             // The first lookup may fail (DNS or servers not up yet): discovery retries on its own, and until it
             // succeeds requests fail with a clear error instead of the client failing to construct.
             _ = _discovery.StartAsync();
@@ -64,10 +73,15 @@ public sealed class HoardClient : IAsyncDisposable
     // ---- reads ----
 
     /// <summary>The item under <paramref name="key"/>, or null on a miss.</summary>
-    public ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
-        return Run(bytes, new MetaGetOperation(bytes, null), cancellationToken);
+        var item = await Run(bytes, new MetaGetOperation(bytes, null), cancellationToken).ConfigureAwait(false);
+        if (item is null)
+            ClientMetrics.Miss();
+        else
+            ClientMetrics.Hit();
+        return item;
     }
 
     /// <summary>The value under <paramref name="key"/> as UTF-8 text, or null on a miss.</summary>
@@ -118,6 +132,8 @@ public sealed class HoardClient : IAsyncDisposable
                 (errors ??= []).Add(ex);
             }
         }
+        ClientMetrics.Hit(found.Count);
+        ClientMetrics.Miss(perNode.Values.Sum(k => k.Count) - found.Count);
         if (errors is not null)
             throw new HoardException($"{errors.Count} of {batches.Count} servers failed a multi-get: {errors[0].Message}", new AggregateException(errors));
         return found;
@@ -308,7 +324,9 @@ public sealed class HoardClient : IAsyncDisposable
         if (_discovery is not null)
         {
             _discovery.Changed -= OnServersChanged;
-            if (_options.DisposeDiscovery)
+            if (_discovery is PollingServerDiscovery polling)
+                polling.LookupFailed -= OnLookupFailed;
+            if (_ownsDiscovery)
                 await _discovery.DisposeAsync().ConfigureAwait(false);
         }
         foreach (var node in Volatile.Read(ref _topology).Nodes)
@@ -364,7 +382,17 @@ public sealed class HoardClient : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         operation.ObserveCancellation(cancellationToken);
         node.Connection().Send(operation);
-        var result = await operation.Task.ConfigureAwait(false);
+        T result;
+        try
+        {
+            result = await operation.Task.ConfigureAwait(false);
+        }
+        catch (HoardException)
+        {
+            ClientMetrics.Error(operation.Name);
+            throw;
+        }
+        ClientMetrics.Completed(operation.Name, operation.StartedTimestamp);
         node.RecordSuccess();
         return result;
     }
@@ -381,8 +409,17 @@ public sealed class HoardClient : IAsyncDisposable
 
     private void OnConnectionBroken(CacheNode node, Exception reason)
     {
+        int failures = node.ConsecutiveFailures + 1;
         if (node.RecordFailure(_options.FailureLimit, _options.RetryTimeout))
+        {
+            Log.Ejected(_logger, node.Server.HostPort, _options.RetryTimeout.TotalSeconds, failures, reason.Message);
+            ClientMetrics.Ejected(node.Server.HostPort);
             RebuildRing();
+        }
+        else
+        {
+            Log.ConnectionFailed(_logger, node.Server.HostPort, reason.Message);
+        }
     }
 
     /// <summary>Re-reads which servers are ejected and publishes the ring over the others.</summary>
@@ -432,10 +469,17 @@ public sealed class HoardClient : IAsyncDisposable
             Volatile.Write(ref _ring, RingOver(_topology));
             removed = [.. previous.Nodes.Except(_topology.Nodes)];
         }
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            string list = string.Join(", ", servers.Select(s => s.HostPort));
+            Log.ServersChanged(_logger, servers.Count, list);
+        }
         // Requests already sent to a removed server finish (or time out) before its connections close.
         if (removed.Length > 0)
             _ = CloseLaterAsync(removed, _options.OperationTimeout + TimeSpan.FromSeconds(1));
     }
+
+    private void OnLookupFailed(Exception error) => Log.DiscoveryFailed(_logger, error.Message);
 
     private static async Task CloseLaterAsync(CacheNode[] nodes, TimeSpan delay)
     {

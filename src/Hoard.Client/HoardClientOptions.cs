@@ -14,6 +14,14 @@ public sealed class HoardClientOptions
     /// </summary>
     public Discovery.IServerDiscovery? Discovery { get; set; }
 
+    /// <summary>
+    /// The server list as a discovery spec, for configuration files: <c>dns://NAME[:PORT]</c>,
+    /// <c>srv://_memcache._tcp.NAME</c>, <c>file:///PATH</c>, <c>config://HOST[:PORT]</c> (ElastiCache /
+    /// Memorystore), with <c>?interval=5s&amp;nameserver=IP:PORT</c>; see docs/client.md. Used when
+    /// <see cref="Discovery"/> is not set; <see cref="Servers"/> is then not used.
+    /// </summary>
+    public string? DiscoveryUri { get; set; }
+
     /// <summary>Whether disposing the client disposes <see cref="Discovery"/> too.</summary>
     public bool DisposeDiscovery { get; set; } = true;
 
@@ -54,12 +62,17 @@ public sealed class HoardClientOptions
     /// </summary>
     public int CompressionThreshold { get; set; } = 64 * 1024;
 
+    /// <summary>Where the client logs ejections, connection failures and server list changes.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>The problems that make these options unusable; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Servers.Count == 0 && Discovery is null)
-            problems.Add("no servers: add at least one host:port to Servers, or set Discovery");
+        if (Servers.Count == 0 && Discovery is null && DiscoveryUri is null)
+            problems.Add("no servers: add at least one host:port to Servers, or set Discovery or DiscoveryUri");
+        if (Discovery is null && DiscoveryUri is not null && !Hoard.Client.Discovery.DiscoverySpec.TryParse(DiscoveryUri, out _, out var specError))
+            problems.Add(specError);
         foreach (var server in Servers)
         {
             if (!ServerEndPoint.TryParse(server, out _, out var error))

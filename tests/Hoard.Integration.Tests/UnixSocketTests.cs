@@ -20,7 +20,7 @@ public sealed class UnixSocketTests : IDisposable
             var result = ExternalTool.Run(ExternalTool.Python, ["-c", $$"""
                 from pymemcache.client.base import Client
                 import pylibmc, memcache
-                pm = Client('{{path}}')
+                pm = Client('{{path}}', default_noreply=False)
                 assert pm.set('via', b'pymemcache'), 'pymemcache set'
                 lib = pylibmc.Client(['{{path}}'])
                 assert lib.get('via') == b'pymemcache', 'pylibmc get'

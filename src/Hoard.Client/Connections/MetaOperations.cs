@@ -31,6 +31,8 @@ internal static class MetaReplies
 /// <summary><c>mg key v f c [T]</c>: get, or get-and-touch when a TTL is given.</summary>
 internal sealed class MetaGetOperation(byte[] key, long? touchSeconds) : Operation<CacheItem?>
 {
+    public override string Name => "get";
+
     public override string Describe() => $"mg {MetaReplies.Key(key)}";
 
     public override void WriteRequest(IBufferWriter<byte> writer)
@@ -63,6 +65,8 @@ internal sealed class MetaGetOperation(byte[] key, long? touchSeconds) : Operati
 /// <summary><c>mg key T</c>: touch without reading the value.</summary>
 internal sealed class MetaTouchOperation(byte[] key, long seconds) : Operation<bool>
 {
+    public override string Name => "touch";
+
     public override string Describe() => $"mg {MetaReplies.Key(key)} T";
 
     public override void WriteRequest(IBufferWriter<byte> writer)
@@ -84,6 +88,8 @@ internal sealed class MetaTouchOperation(byte[] key, long seconds) : Operation<b
 /// <summary><c>ms key size F T [C] M</c>: every store command, CAS included.</summary>
 internal sealed class MetaStoreOperation(byte[] key, ReadOnlyMemory<byte> value, uint flags, long seconds, StoreMode mode, ulong cas) : Operation<StoreResult>
 {
+    public override string Name => "store";
+
     public override string Describe() => $"ms {MetaReplies.Key(key)} {value.Length}";
 
     public override void WriteRequest(IBufferWriter<byte> writer)
@@ -128,6 +134,8 @@ internal sealed class MetaStoreOperation(byte[] key, ReadOnlyMemory<byte> value,
 /// <summary><c>md key [C]</c>.</summary>
 internal sealed class MetaDeleteOperation(byte[] key, ulong cas) : Operation<bool>
 {
+    public override string Name => "delete";
+
     public override string Describe() => $"md {MetaReplies.Key(key)}";
 
     public override void WriteRequest(IBufferWriter<byte> writer)
@@ -150,6 +158,8 @@ internal sealed class MetaDeleteOperation(byte[] key, ulong cas) : Operation<boo
 /// <summary><c>ma key v D [MD] [N J]</c>: incr/decr, optionally creating the counter.</summary>
 internal sealed class MetaArithmeticOperation(byte[] key, ulong delta, bool decrement, ulong? initial, long seconds) : Operation<ulong?>
 {
+    public override string Name => "arithmetic";
+
     public override string Describe() => $"ma {MetaReplies.Key(key)}";
 
     public override void WriteRequest(IBufferWriter<byte> writer)
@@ -189,6 +199,8 @@ internal sealed class MetaArithmeticOperation(byte[] key, ulong delta, bool decr
 /// </summary>
 internal sealed class MetaGetManyOperation(IReadOnlyList<byte[]> keys) : Operation<List<KeyValuePair<string, CacheItem>>>
 {
+    public override string Name => "get_many";
+
     private List<KeyValuePair<string, CacheItem>>? _found;
 
     public override string Describe() => $"mg ×{keys.Count}";
@@ -269,6 +281,8 @@ internal readonly record struct LeaseReply(CacheItem? Item, bool Win, bool Stale
 /// </summary>
 internal sealed class MetaLeaseGetOperation(byte[] key, long vivifySeconds, long recacheSeconds) : Operation<LeaseReply>
 {
+    public override string Name => "lease_get";
+
     public override string Describe() => $"mg {MetaReplies.Key(key)} N R";
 
     public override void WriteRequest(IBufferWriter<byte> writer)
@@ -300,6 +314,8 @@ internal sealed class MetaLeaseGetOperation(byte[] key, long vivifySeconds, long
 /// <summary><c>md key I T</c>: marks the item stale instead of deleting it, so one reader recomputes while others are served the old value.</summary>
 internal sealed class MetaInvalidateOperation(byte[] key, long staleSeconds) : Operation<bool>
 {
+    public override string Name => "invalidate";
+
     public override string Describe() => $"md {MetaReplies.Key(key)} I";
 
     public override void WriteRequest(IBufferWriter<byte> writer)

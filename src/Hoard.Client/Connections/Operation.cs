@@ -24,6 +24,9 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
     /// <summary>A name for errors and logs: the command and key.</summary>
     public abstract string Describe();
 
+    /// <summary>The operation's kind for metrics (a constant: no allocation per request).</summary>
+    public abstract string Name { get; }
+
     /// <summary>Writes the request.</summary>
     public abstract void WriteRequest(IBufferWriter<byte> writer);
 

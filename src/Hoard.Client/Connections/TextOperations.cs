@@ -13,6 +13,8 @@ internal sealed class TextLinesOperation(string command, bool untilEnd) : Operat
     private const int MaxLineLength = 64 * 1024;
     private List<string>? _lines;
 
+    public override string Name => "admin";
+
     public override string Describe() => command;
 
     public override void WriteRequest(IBufferWriter<byte> writer)

@@ -20,13 +20,15 @@ internal sealed class ServerFuzzRun
     public long Values;
     public TimeSpan Elapsed;
     public TimeSpan Slowest;
+    /// <summary>Connections that took over 250 ms (after the first 1,000, which include the JIT warming up).</summary>
+    public long SlowAfterWarmUp;
     public long SlowestIndex;
     public readonly List<string> HungStreams = [];
 
     public string Summary() => FormattableString.Invariant(
         $"{Connections:N0} connections ({BinaryConnections:N0} binary, {BinaryAnswered:N0} answered in binary) with {Inputs:N0} inputs in {Elapsed.TotalSeconds:F1} s; ")
         + FormattableString.Invariant($"sent {BytesSent:N0} bytes, received {BytesReceived:N0}; {ClosedEarly:N0} closed by the server before the stream ended, {Hung:N0} hung; ")
-        + FormattableString.Invariant($"replies seen: {Stored:N0} STORED, {Values:N0} values, {Errors:N0} errors; slowest connection #{SlowestIndex} took {Slowest.TotalMilliseconds:F0} ms");
+        + FormattableString.Invariant($"replies seen: {Stored:N0} STORED, {Values:N0} values, {Errors:N0} errors; slowest connection #{SlowestIndex} took {Slowest.TotalMilliseconds:F0} ms, {SlowAfterWarmUp:N0} over 250 ms after the first 1,000");
 }
 
 /// <summary>
@@ -76,6 +78,8 @@ internal static class ServerFuzzer
                 var took = clock.Elapsed - started;
                 lock (run)
                 {
+                    if (took > TimeSpan.FromMilliseconds(250) && index >= 1000)
+                        run.SlowAfterWarmUp++;
                     if (took > run.Slowest)
                     {
                         run.Slowest = took;
