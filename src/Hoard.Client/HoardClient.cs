@@ -25,6 +25,7 @@ public sealed class HoardClient : IAsyncDisposable
     private readonly IServerDiscovery? _discovery;
     private readonly bool _ownsDiscovery;
     private readonly ValueCodec _codec;
+    private readonly bool _text;
     private readonly ILogger _logger;
     private readonly Lock _topologyGate = new();
     private readonly Timer _timeoutSweep;
@@ -45,6 +46,7 @@ public sealed class HoardClient : IAsyncDisposable
         _discovery = options.Discovery ?? (options.DiscoveryUri is { } uri ? DiscoverySpec.Parse(uri).CreateDiscovery() : null);
         _ownsDiscovery = options.Discovery is null || options.DisposeDiscovery;
         _codec = new ValueCodec(options.Serializer, options.CompressionThreshold);
+        _text = options.Protocol == WireProtocol.Text;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Hoard.Client");
         var servers = _discovery is null ? options.Servers.Select(ServerEndPoint.Parse).ToArray() : [.. _discovery.Current];
         _topology = BuildTopology(servers, []);
@@ -76,7 +78,9 @@ public sealed class HoardClient : IAsyncDisposable
     public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
-        var item = await Run(bytes, new MetaGetOperation(bytes, null), cancellationToken).ConfigureAwait(false);
+        var item = _text
+            ? Single(await Run(bytes, new TextGetOperation([bytes], null), cancellationToken).ConfigureAwait(false))
+            : await Run(bytes, new MetaGetOperation(bytes, null), cancellationToken).ConfigureAwait(false);
         if (item is null)
             ClientMetrics.Miss();
         else
@@ -95,8 +99,15 @@ public sealed class HoardClient : IAsyncDisposable
     public ValueTask<CacheItem?> GetAndTouchAsync(string key, TimeSpan? expiry, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
+        if (_text)
+            return GetAndTouchText(bytes, Seconds(expiry), cancellationToken);
         return Run(bytes, new MetaGetOperation(bytes, Seconds(expiry)), cancellationToken);
     }
+
+    private async ValueTask<CacheItem?> GetAndTouchText(byte[] key, long seconds, CancellationToken cancellationToken) =>
+        Single(await Run(key, new TextGetOperation([key], seconds), cancellationToken).ConfigureAwait(false));
+
+    private static CacheItem? Single(List<KeyValuePair<string, CacheItem>> found) => found.Count > 0 ? found[0].Value : null;
 
     /// <summary>
     /// Every key found, with its item. Keys are grouped per server and every server is asked at once, one
@@ -117,7 +128,10 @@ public sealed class HoardClient : IAsyncDisposable
         // Every server's batch is on the wire before the first reply is awaited.
         var batches = new List<(CacheNode Node, Task<List<KeyValuePair<string, CacheItem>>> Reply)>(perNode.Count);
         foreach (var (node, nodeKeys) in perNode)
-            batches.Add((node, Send(node, new MetaGetManyOperation(nodeKeys), cancellationToken).AsTask()));
+        {
+            Operation<List<KeyValuePair<string, CacheItem>>> batch = _text ? new TextGetOperation(nodeKeys, null) : new MetaGetManyOperation(nodeKeys);
+            batches.Add((node, Send(node, batch, cancellationToken).AsTask()));
+        }
         var found = new Dictionary<string, CacheItem>(StringComparer.Ordinal);
         List<Exception>? errors = null;
         foreach (var (node, reply) in batches)
@@ -179,6 +193,7 @@ public sealed class HoardClient : IAsyncDisposable
         GetOrCreateOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        RequireMeta(nameof(GetOrCreateAsync));
         options ??= GetOrCreateOptions.Default;
         var bytes = Key(key);
         long lockSeconds = Math.Max(1, (long)Math.Ceiling(options.LockTimeout.TotalSeconds));
@@ -209,6 +224,7 @@ public sealed class HoardClient : IAsyncDisposable
     /// </summary>
     public ValueTask<bool> InvalidateAsync(string key, TimeSpan staleFor, CancellationToken cancellationToken = default)
     {
+        RequireMeta(nameof(InvalidateAsync));
         var bytes = Key(key);
         return Run(bytes, new MetaInvalidateOperation(bytes, Math.Max(1, (long)Math.Ceiling(staleFor.TotalSeconds))), cancellationToken);
     }
@@ -233,7 +249,7 @@ public sealed class HoardClient : IAsyncDisposable
     public ValueTask<StoreResult> StoreAsync(StoreMode mode, string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
-        return Run(bytes, new MetaStoreOperation(bytes, value, flags, Seconds(expiry), mode, 0), cancellationToken);
+        return Run(bytes, StoreOperation(bytes, value, flags, Seconds(expiry), mode, 0), cancellationToken);
     }
 
     /// <summary>
@@ -245,13 +261,15 @@ public sealed class HoardClient : IAsyncDisposable
         if (cas == 0)
             throw new ArgumentOutOfRangeException(nameof(cas), "a CAS token is never 0; read it with GetAsync");
         var bytes = Key(key);
-        return Run(bytes, new MetaStoreOperation(bytes, value, flags, Seconds(expiry), StoreMode.Set, cas), cancellationToken);
+        return Run(bytes, StoreOperation(bytes, value, flags, Seconds(expiry), StoreMode.Set, cas), cancellationToken);
     }
 
     /// <summary>Deletes the key; false when it was not there.</summary>
     public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
+        if (_text)
+            return Found(Run(bytes, new TextLineOperation("delete", bytes, null), cancellationToken));
         return Run(bytes, new MetaDeleteOperation(bytes, 0), cancellationToken);
     }
 
@@ -259,6 +277,8 @@ public sealed class HoardClient : IAsyncDisposable
     public ValueTask<ulong?> IncrementAsync(string key, ulong delta = 1, ulong? initial = null, TimeSpan? expiry = null, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
+        if (_text)
+            return TextArithmetic("incr", bytes, delta, initial, cancellationToken);
         return Run(bytes, new MetaArithmeticOperation(bytes, delta, decrement: false, initial, Seconds(expiry)), cancellationToken);
     }
 
@@ -266,6 +286,8 @@ public sealed class HoardClient : IAsyncDisposable
     public ValueTask<ulong?> DecrementAsync(string key, ulong delta = 1, ulong? initial = null, TimeSpan? expiry = null, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
+        if (_text)
+            return TextArithmetic("decr", bytes, delta, initial, cancellationToken);
         return Run(bytes, new MetaArithmeticOperation(bytes, delta, decrement: true, initial, Seconds(expiry)), cancellationToken);
     }
 
@@ -273,6 +295,8 @@ public sealed class HoardClient : IAsyncDisposable
     public ValueTask<bool> TouchAsync(string key, TimeSpan? expiry, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
+        if (_text)
+            return Found(Run(bytes, new TextLineOperation("touch", bytes, Seconds(expiry).ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken));
         return Run(bytes, new MetaTouchOperation(bytes, Seconds(expiry)), cancellationToken);
     }
 
@@ -367,6 +391,33 @@ public sealed class HoardClient : IAsyncDisposable
         // database write must win over a value computed from the data before that write.
         await Run(key, new MetaStoreOperation(key, bytes, flags, Seconds(expiry), StoreMode.Set, leaseCas), cancellationToken).ConfigureAwait(false);
         return value;
+    }
+
+    private Operation<StoreResult> StoreOperation(byte[] key, ReadOnlyMemory<byte> value, uint flags, long seconds, StoreMode mode, ulong cas) =>
+        _text ? new TextStoreOperation(key, value, flags, seconds, mode, cas) : new MetaStoreOperation(key, value, flags, seconds, mode, cas);
+
+    private static async ValueTask<bool> Found(ValueTask<(bool Found, ulong Number)> reply) => (await reply.ConfigureAwait(false)).Found;
+
+    /// <summary>incr/decr in the text protocol; creating a missing counter takes an <c>add</c> and a retry.</summary>
+    private async ValueTask<ulong?> TextArithmetic(string verb, byte[] key, ulong delta, ulong? initial, CancellationToken cancellationToken)
+    {
+        var argument = delta.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (found, number) = await Run(key, new TextLineOperation(verb, key, argument), cancellationToken).ConfigureAwait(false);
+        if (found)
+            return number;
+        if (initial is not { } start)
+            return null;
+        var text = Encoding.ASCII.GetBytes(start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (await Run(key, new TextStoreOperation(key, text, 0, 0, StoreMode.Add, 0), cancellationToken).ConfigureAwait(false) == StoreResult.Stored)
+            return start;
+        (found, number) = await Run(key, new TextLineOperation(verb, key, argument), cancellationToken).ConfigureAwait(false);
+        return found ? number : null;
+    }
+
+    private void RequireMeta(string operation)
+    {
+        if (_text)
+            throw new NotSupportedException($"{operation} needs the meta protocol (leases); this client is configured for the text protocol");
     }
 
     /// <summary>The empty item the server creates for the lease winner of a miss, as other callers see it.</summary>
@@ -494,12 +545,14 @@ public sealed class HoardClient : IAsyncDisposable
             node.BreakTimedOut(_options.OperationTimeout);
     }
 
-    private static byte[] Key(string key)
+    private byte[] Key(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         var bytes = Encoding.UTF8.GetBytes(key);
         if (!Hoard.Protocol.Meta.MetaRequestWriter.IsValidKey(bytes))
             throw new ArgumentException($"a key must be 1-250 bytes of UTF-8 (binary keys up to 187 bytes); this one is {bytes.Length}", nameof(key));
+        if (_text && !Hoard.Protocol.Meta.MetaRequestWriter.IsPlainKey(bytes))
+            throw new ArgumentException("the text protocol cannot carry keys with spaces or control characters; use the meta protocol", nameof(key));
         return bytes;
     }
 

@@ -31,6 +31,12 @@ public sealed class HoardClientOptions
     /// <summary>Which ketama variant, when <see cref="Distribution"/> is ketama.</summary>
     public KetamaFlavor KetamaFlavor { get; set; } = KetamaFlavor.Libketama;
 
+    /// <summary>
+    /// Meta (the default; memcached 1.6+, Hoard) or text (older servers and proxies that lack the meta
+    /// protocol). <see cref="HoardClient.GetOrCreateAsync{T}"/> and <see cref="HoardClient.InvalidateAsync"/> need meta.
+    /// </summary>
+    public WireProtocol Protocol { get; set; } = WireProtocol.Meta;
+
     /// <summary>Pipelined connections per server. Each carries any number of requests at once.</summary>
     public int ConnectionsPerServer { get; set; } = 2;
 
@@ -96,4 +102,13 @@ public sealed class HoardClientOptions
             problems.Add("RetryTimeout cannot be negative");
         return problems;
     }
+}
+
+/// <summary>Which memcached protocol the client speaks.</summary>
+public enum WireProtocol
+{
+    /// <summary>memcached 1.6's meta commands (<c>mg ms md ma</c>): leases, base64 keys, quiet multi-gets.</summary>
+    Meta,
+    /// <summary>The classic text commands (<c>gets set cas delete incr touch gats</c>), for older servers.</summary>
+    Text,
 }

@@ -111,7 +111,17 @@ internal sealed class PipelinedConnection : IAsyncDisposable
                     $"{_awaitingReply.Count} requests are already in flight to {_endPoint} (limit {_settings.MaxInFlight}); the server is not keeping up"));
                 return;
             }
-            operation.WriteRequest(_filling);
+            int before = _filling.Length;
+            try
+            {
+                operation.WriteRequest(_filling);
+            }
+            catch
+            {
+                // Half a request must never reach the wire: everything after it would be misread.
+                _filling.Truncate(before);
+                throw;
+            }
             _awaitingReply.Enqueue(operation);
             if (_isConnected && !_sendLoopRunning)
                 startSending = _sendLoopRunning = true;
