@@ -11,6 +11,9 @@ internal static class ExitCodes
     /// <summary>EX_NOUSER: <c>-u</c> names no such user.</summary>
     public const int NoUser = 67;
 
+    /// <summary>EX_UNAVAILABLE: a server the command needed could not be reached or failed requests.</summary>
+    public const int Unavailable = 69;
+
     /// <summary>EX_SOFTWARE: an unexpected failure inside Hoard.</summary>
     public const int Software = 70;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Hoard.Cli.Getopt;
 using Hoard.Cli.Hosting;
+using Hoard.Cli.Bench;
 using Hoard.Cli.Locate;
 using Hoard.Cli.ServerCommand;
 
@@ -33,6 +34,7 @@ internal static class HoardCommandLine
 
         root.Add(CreateServerCommand(processArguments, output, error));
         root.Add(LocateCommand.Create(output, error, () => Console.In));
+        root.Add(BenchCommand.Create(output, error));
         return root;
     }
 
