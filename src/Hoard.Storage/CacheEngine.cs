@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Hoard.Storage;
 
@@ -29,7 +28,11 @@ public sealed unsafe class CacheEngine : IDisposable
     private readonly ITimer _expiryTimer;
     private readonly Func<IntPtr, bool> _reclaimIfDead;
     private readonly Action<IntPtr> _free;
+    /// <summary>Memory charged against the limit: each item's block (large items are rounded up, see ItemMemory).</summary>
     private long _bytesUsed;
+    /// <summary>Exact bytes of the items stored (header + key + value): memcached's <c>bytes</c>.</summary>
+    private long _itemBytes;
+    private readonly ItemMemory _memory;
     private long _limit;
     private ulong _casCounter;
     private long _pendingFlushAt;
@@ -62,6 +65,8 @@ public sealed unsafe class CacheEngine : IDisposable
         _shardShift = 32 - BitOperations.Log2((uint)options.ShardCount);
         _reclaimIfDead = ReclaimIfDeadLocked;
         _free = p => Free((ItemHeader*)p);
+        // The cache of freed large blocks is part of the fixed overhead: a sixteenth of the limit, 4-64 MiB.
+        _memory = new ItemMemory(Math.Clamp(options.MemoryLimitBytes / 8, 16L << 20, 64L << 20));
         _expiryTimer = _time.CreateTimer(_ => ScanForExpired(), null, options.ExpiryScanInterval, options.ExpiryScanInterval);
     }
 
@@ -74,7 +79,10 @@ public sealed unsafe class CacheEngine : IDisposable
     public bool CasEnabled => _casEnabled;
 
     /// <summary>Bytes of items now stored (header + key + value).</summary>
-    public long BytesUsed => Volatile.Read(ref _bytesUsed);
+    public long BytesUsed => Volatile.Read(ref _itemBytes);
+
+    /// <summary>Memory charged against the limit: the items' blocks, large ones rounded up (at most 1/16 more).</summary>
+    public long MemoryCharged => Volatile.Read(ref _bytesUsed);
 
     /// <summary>Current Unix time in seconds, on the engine's clock.</summary>
     public long UnixTimeSeconds => (_startUnixMs + NowMs()) / 1000;
@@ -296,12 +304,14 @@ public sealed unsafe class CacheEngine : IDisposable
                     // No memory even for an empty copy: shrink in place, keeping every byte count exact
                     // (unlink under the old size, relink under the new one).
                     shard.Unlink(item);
+                    long before = ItemHeader.TotalSize(item);
                     long freed = item->ValueLength;
                     item->ValueLength = 0;
                     item->ClientFlags = 0;
                     item->SizeClass = (ushort)_sizeClasses.ClassOf(ItemHeader.TotalSize(item));
                     item->Cas = request.HasNewCas ? request.NewCas : NextCas();
-                    Interlocked.Add(ref _bytesUsed, -freed);
+                    Interlocked.Add(ref _itemBytes, -freed);
+                    Interlocked.Add(ref _bytesUsed, -(ItemMemory.BlockSize(before) - ItemMemory.BlockSize(ItemHeader.TotalSize(item))));
                     shard.Link(item);
                 }
             }
@@ -497,7 +507,7 @@ public sealed unsafe class CacheEngine : IDisposable
         {
             CurrentItems = items,
             TotalItems = total.TotalItems,
-            Bytes = Volatile.Read(ref _bytesUsed),
+            Bytes = Volatile.Read(ref _itemBytes),
             LimitMaxBytes = MemoryLimit,
             GetHits = total.GetHits,
             GetMisses = total.GetMisses,
@@ -565,6 +575,7 @@ public sealed unsafe class CacheEngine : IDisposable
             using (shard.Acquire())
                 shard.Dispose();
         }
+        _memory.Dispose();
     }
 
     /// <summary>
@@ -687,9 +698,10 @@ public sealed unsafe class CacheEngine : IDisposable
     private ItemHeader* AllocateLocked(CacheShard shard, ReadOnlySpan<byte> key, uint hash, int valueLength, ItemHeader* keep, long now)
     {
         long size = ItemHeader.TotalSize(key.Length, valueLength);
-        if (!ReserveLocked(shard, size, keep, now))
+        if (!ReserveLocked(shard, ItemMemory.BlockSize(size), keep, now))
             return null;
-        var item = (ItemHeader*)NativeMemory.Alloc((nuint)size);
+        Interlocked.Add(ref _itemBytes, size);
+        var item = (ItemHeader*)_memory.Allocate(size);
         *item = default;
         item->Hash = hash;
         item->KeyLength = (byte)key.Length;
@@ -762,8 +774,10 @@ public sealed unsafe class CacheEngine : IDisposable
 
     private void Free(ItemHeader* item)
     {
-        Interlocked.Add(ref _bytesUsed, -ItemHeader.TotalSize(item));
-        NativeMemory.Free(item);
+        long size = ItemHeader.TotalSize(item);
+        Interlocked.Add(ref _itemBytes, -size);
+        Interlocked.Add(ref _bytesUsed, -ItemMemory.BlockSize(size));
+        _memory.Free(item, size);
     }
 
     private ulong NextCas() => Interlocked.Increment(ref _casCounter);

@@ -70,27 +70,38 @@ public sealed class DistributedCacheTests : IAsyncLifetime
     [Fact]
     public async Task Sliding_expiration_is_extended_by_reads_but_never_past_the_absolute_one()
     {
-        // memcached counts whole seconds, so a 3 s expiry lasts between 2 and 3 s: reads every second keep it.
-        await Cache.SetAsync("slide", [7], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(3) });
-        for (int i = 0; i < 4; i++)
-        {
-            await Task.Delay(1000);
-            Assert.Equal([7], await Cache.GetAsync("slide")); // each read pushes the expiry 3 s out
-        }
-        await Task.Delay(4500);
-        Assert.Null(await Cache.GetAsync("slide"));
+        // The server's remaining TTL (meta "t") shows each effect without racing the clock.
+        await Cache.SetAsync("slide", [7], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(100) });
+        await Task.Delay(2100);
+        Assert.InRange(RemainingTtl("slide"), 90, 98);      // time passed: the TTL ran down
+        Assert.Equal([7], await Cache.GetAsync("slide"));
+        Assert.InRange(RemainingTtl("slide"), 99, 100);     // a read pushes it out to the full 100 s again
 
         await Cache.SetAsync("capped", [8], new DistributedCacheEntryOptions
         {
-            SlidingExpiration = TimeSpan.FromSeconds(3),
-            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(5),
+            SlidingExpiration = TimeSpan.FromSeconds(100),
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(40),
         });
-        await Task.Delay(2000);
-        Assert.Equal([8], await Cache.GetAsync("capped")); // slides 3 s out: to the absolute end
-        await Task.Delay(2000);
-        Assert.Equal([8], await Cache.GetAsync("capped")); // would slide past the end: only to the end
-        await Task.Delay(2500);
-        Assert.Null(await Cache.GetAsync("capped"));
+        Assert.InRange(RemainingTtl("capped"), 38, 40);     // the earlier of the two
+        Assert.Equal([8], await Cache.GetAsync("capped"));
+        Assert.InRange(RemainingTtl("capped"), 38, 41);     // a read never slides past the absolute end
+
+        // And it really expires when nobody reads it.
+        await Cache.SetAsync("idle", [9], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(1) });
+        await Task.Delay(3000);
+        Assert.Null(await Cache.GetAsync("idle"));
+    }
+
+    /// <summary>Seconds the server says the item has left to live (a raw meta request, not through the cache).</summary>
+    private long RemainingTtl(string key)
+    {
+        var parts = _server.Address.Split(':');
+        using var client = new System.Net.Sockets.TcpClient(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        var stream = client.GetStream();
+        stream.Write(Encoding.ASCII.GetBytes($"mg {key} t\r\n"));
+        var reply = new StreamReader(stream, Encoding.ASCII).ReadLine() ?? "";
+        var token = reply.Split(' ').First(t => t.StartsWith('t'));
+        return long.Parse(token[1..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
