@@ -25,3 +25,24 @@ public enum StoreMode
     Append,
     Prepend,
 }
+
+/// <summary>What a read into a caller's buffer found: whether the key was there, and its flags and CAS.</summary>
+public readonly record struct CacheLookup(bool Found, uint Flags, ulong Cas);
+
+/// <summary>How a read without exceptions ended.</summary>
+public enum CacheResultStatus
+{
+    Hit,
+    Miss,
+    /// <summary>The server could not be reached, timed out or refused; <see cref="CacheResult.Error"/> says why.</summary>
+    Failed,
+}
+
+/// <summary>
+/// A read that reports failures as a status instead of throwing, for callers that treat the cache as
+/// optional (<see cref="HoardClient.TryGetAsync"/>). The failure is still counted and logged by the client.
+/// </summary>
+public readonly record struct CacheResult(CacheResultStatus Status, CacheItem? Item, HoardException? Error)
+{
+    public bool IsHit => Status == CacheResultStatus.Hit;
+}

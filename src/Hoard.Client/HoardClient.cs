@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using Hoard.Client.Connections;
@@ -86,6 +87,51 @@ public sealed class HoardClient : IAsyncDisposable
         else
             ClientMetrics.Hit();
         return item;
+    }
+
+    /// <summary>
+    /// Reads the value straight into <paramref name="destination"/> (no intermediate array), for callers that
+    /// keep their own buffers. Nothing is written on a miss.
+    /// </summary>
+    public async ValueTask<CacheLookup> GetAsync(string key, IBufferWriter<byte> destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var bytes = Key(key);
+        CacheLookup lookup;
+        if (_text)
+        {
+            var item = Single(await Run(bytes, new TextGetOperation([bytes], null), cancellationToken).ConfigureAwait(false));
+            if (item is { } found)
+                destination.Write(found.Value.Span);
+            lookup = item is { } hit ? new CacheLookup(true, hit.Flags, hit.Cas) : default;
+        }
+        else
+        {
+            lookup = await Run(bytes, new MetaGetIntoOperation(bytes, destination), cancellationToken).ConfigureAwait(false);
+        }
+        if (lookup.Found)
+            ClientMetrics.Hit();
+        else
+            ClientMetrics.Miss();
+        return lookup;
+    }
+
+    /// <summary>
+    /// <see cref="GetAsync(string, CancellationToken)"/> that reports a failed cache as
+    /// <see cref="CacheResultStatus.Failed"/> instead of throwing: for callers that fall back to the source of
+    /// truth when the cache is down, and want to say so explicitly rather than by catching.
+    /// </summary>
+    public async ValueTask<CacheResult> TryGetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var item = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+            return new CacheResult(item is null ? CacheResultStatus.Miss : CacheResultStatus.Hit, item, null);
+        }
+        catch (HoardException ex)
+        {
+            return new CacheResult(CacheResultStatus.Failed, null, ex);
+        }
     }
 
     /// <summary>The value under <paramref name="key"/> as UTF-8 text, or null on a miss.</summary>

@@ -334,3 +334,34 @@ internal sealed class MetaInvalidateOperation(byte[] key, long staleSeconds) : O
         return status;
     }
 }
+
+/// <summary><c>mg key v f c</c> whose value is written straight from the receive buffer into the caller's writer.</summary>
+internal sealed class MetaGetIntoOperation(byte[] key, IBufferWriter<byte> destination) : Operation<CacheLookup>
+{
+    public override string Name => "get";
+
+    public override string Describe() => $"mg {MetaReplies.Key(key)}";
+
+    public override void WriteRequest(IBufferWriter<byte> writer)
+    {
+        MetaRequestWriter.Begin(writer, MetaRequestWriter.Get, key);
+        MetaRequestWriter.KeyFlag(writer, key);
+        MetaRequestWriter.Flag(writer, 'v');
+        MetaRequestWriter.Flag(writer, 'f');
+        MetaRequestWriter.Flag(writer, 'c');
+        MetaRequestWriter.End(writer);
+    }
+
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheLookup result, out Exception? error)
+    {
+        result = default;
+        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
+        if (status == ParseStatus.Complete && error is null && reply.Status == MetaStatus.Value)
+        {
+            // Runs on the I/O thread while the caller awaits this operation, so the writer is not in use.
+            destination.Write(reply.Value);
+            result = new CacheLookup(true, reply.ClientFlags, reply.Cas);
+        }
+        return status;
+    }
+}

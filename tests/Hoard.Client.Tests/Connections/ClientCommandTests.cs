@@ -46,6 +46,30 @@ public abstract class ClientCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_into_a_buffer_writer_copies_the_value_once_and_nothing_on_a_miss()
+    {
+        await _client.SetAsync("into", B("payload"), flags: 9);
+        var writer = new System.Buffers.ArrayBufferWriter<byte>();
+        var lookup = await _client.GetAsync("into", writer);
+        Assert.True(lookup.Found);
+        Assert.Equal(9u, lookup.Flags);
+        Assert.Equal("payload", Encoding.UTF8.GetString(writer.WrittenSpan));
+        var missed = await _client.GetAsync("not-there", writer);
+        Assert.False(missed.Found);
+        Assert.Equal("payload".Length, writer.WrittenCount);
+    }
+
+    [Fact]
+    public async Task TryGet_reports_hits_and_misses_as_a_status()
+    {
+        await _client.SetAsync("status", B("s"));
+        Assert.Equal(CacheResultStatus.Hit, (await _client.TryGetAsync("status")).Status);
+        var miss = await _client.TryGetAsync("status-missing");
+        Assert.Equal(CacheResultStatus.Miss, miss.Status);
+        Assert.Null(miss.Error);
+    }
+
+    [Fact]
     public async Task Add_replace_append_prepend_follow_memcached_rules()
     {
         Assert.False(await _client.ReplaceAsync("k", B("x")));

@@ -40,9 +40,12 @@ public sealed class FailureTests
             Assert.NotEmpty(victimKeys);
             await victim.DisposeAsync();
 
-            // Failures surface as exceptions: never a silent miss.
+            // Failures surface as exceptions: never a silent miss. TryGetAsync says the same as a status.
             var first = await Assert.ThrowsAnyAsync<HoardException>(async () => await client.GetAsync(victimKeys[0]));
             Assert.Contains(victim.Address, first.Message, StringComparison.Ordinal);
+            var status = await client.TryGetAsync(victimKeys[0]);
+            Assert.Equal(CacheResultStatus.Failed, status.Status);
+            Assert.NotNull(status.Error);
 
             // After the failure limit the server is out of the ring: its keys now live on the others (as misses
             // there), and the other servers' keys were never affected.
