@@ -34,11 +34,12 @@ public class ClientBenchmarks
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
+    // Returned as they are, so the benchmark adds no state machine of its own to the allocation column.
     [Benchmark]
-    public async Task<CacheItem?> GetAsync() => await _client.GetAsync("bench:key");
+    public ValueTask<CacheItem?> GetAsync() => _client.GetAsync("bench:key");
 
     [Benchmark]
-    public async Task<bool> SetAsync() => await _client.SetAsync("bench:key", _value);
+    public ValueTask<bool> SetAsync() => _client.SetAsync("bench:key", _value);
 
     /// <summary>100 gets in flight at once on one connection: the pipelined cost per call.</summary>
     [Benchmark(OperationsPerInvoke = 100)]

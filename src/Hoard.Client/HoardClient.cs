@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Hoard.Client.Connections;
 using Hoard.Client.Discovery;
@@ -76,6 +77,7 @@ public sealed class HoardClient : IAsyncDisposable
     // ---- reads ----
 
     /// <summary>The item under <paramref name="key"/>, or null on a miss.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var bytes = Key(key);
@@ -202,6 +204,7 @@ public sealed class HoardClient : IAsyncDisposable
     // ---- writes ----
 
     /// <summary>Stores <paramref name="value"/> (memcached's <c>set</c>); true when stored.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default) =>
         await StoreAsync(StoreMode.Set, key, value, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
 
@@ -473,6 +476,9 @@ public sealed class HoardClient : IAsyncDisposable
     private ValueTask<T> Run<T>(byte[] key, Operation<T> operation, CancellationToken cancellationToken) =>
         Send(PickNode(key), operation, cancellationToken);
 
+    // Pooled state machines: an await that does not complete at once (every one that waits for a reply)
+    // would otherwise allocate a box per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> Send<T>(CacheNode node, Operation<T> operation, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -41,7 +41,7 @@ public sealed class HoardClientOptions
     public int ConnectionsPerServer { get; set; } = 2;
 
     /// <summary>How long connecting to a server may take.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a request may wait for its reply before its connection is declared stuck and dropped.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);

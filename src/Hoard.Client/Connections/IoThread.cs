@@ -13,7 +13,7 @@ namespace Hoard.Client.Connections;
 internal sealed class IoThread : SynchronizationContext
 {
     private static readonly Lazy<IoThread[]> SharedThreads = new(() =>
-        [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount / 2, 1, 4)).Select(i => new IoThread($"Hoard.Client I/O {i}"))]);
+        [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount / 2, 2, 4)).Select(i => new IoThread($"Hoard.Client I/O {i}"))]);
 
     private static int _next;
 

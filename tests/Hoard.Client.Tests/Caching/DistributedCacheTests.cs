@@ -21,6 +21,7 @@ public sealed class DistributedCacheTests : IAsyncLifetime
             ["Hoard:Servers:0"] = _server.Address,
             ["Hoard:Distribution"] = "Ketama",
             ["Hoard:OperationTimeout"] = "00:00:10",
+            ["Hoard:ConnectTimeout"] = "00:00:10",
         }).Build();
         var services = new ServiceCollection();
         services.AddHoardCache(configuration.GetSection("Hoard"));
