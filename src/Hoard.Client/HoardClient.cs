@@ -80,10 +80,18 @@ public sealed class HoardClient : IAsyncDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var bytes = Key(key);
-        var item = _text
-            ? Single(await Run(bytes, new TextGetOperation([bytes], null), cancellationToken).ConfigureAwait(false))
-            : await Run(bytes, new MetaGetOperation(bytes, null), cancellationToken).ConfigureAwait(false);
+        CacheItem? item;
+        if (_text)
+        {
+            var bytes = Key(key);
+            item = Single(await Run(bytes, new TextGetOperation([bytes], null), cancellationToken).ConfigureAwait(false));
+        }
+        else
+        {
+            // The hot path: a pooled operation holding the key's bytes, so a get allocates only its value.
+            var operation = PooledGetOperation.Rent(key ?? throw new ArgumentNullException(nameof(key))) ?? throw InvalidKey(key);
+            item = await Send(PickNode(operation.Key), operation, cancellationToken).ConfigureAwait(false);
+        }
         if (item is null)
             ClientMetrics.Miss();
         else
@@ -297,8 +305,13 @@ public sealed class HoardClient : IAsyncDisposable
     /// <summary>Any store command, with the server's exact answer.</summary>
     public ValueTask<StoreResult> StoreAsync(StoreMode mode, string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default)
     {
-        var bytes = Key(key);
-        return Run(bytes, StoreOperation(bytes, value, flags, Seconds(expiry), mode, 0), cancellationToken);
+        if (_text)
+        {
+            var bytes = Key(key);
+            return Run(bytes, StoreOperation(bytes, value, flags, Seconds(expiry), mode, 0), cancellationToken);
+        }
+        var operation = PooledStoreOperation.Rent(key ?? throw new ArgumentNullException(nameof(key)), value, flags, Seconds(expiry), mode, 0) ?? throw InvalidKey(key);
+        return Send(PickNode(operation.Key), operation, cancellationToken);
     }
 
     /// <summary>
@@ -497,10 +510,11 @@ public sealed class HoardClient : IAsyncDisposable
         }
         ClientMetrics.Completed(operation.Name, operation.StartedTimestamp);
         node.RecordSuccess();
+        operation.Release();
         return result;
     }
 
-    private CacheNode PickNode(byte[] key)
+    private CacheNode PickNode(ReadOnlySpan<byte> key)
     {
         var ring = Volatile.Read(ref _ring);
         if (Stopwatch.GetTimestamp() >= ring.ValidUntil)
@@ -596,6 +610,9 @@ public sealed class HoardClient : IAsyncDisposable
         foreach (var node in Volatile.Read(ref _topology).Nodes)
             node.BreakTimedOut(_options.OperationTimeout);
     }
+
+    private static ArgumentException InvalidKey(string key) =>
+        new($"a key must be 1-250 bytes of UTF-8 (binary keys up to 187 bytes); this one is {Encoding.UTF8.GetByteCount(key)}", nameof(key));
 
     private byte[] Key(string key)
     {

@@ -92,7 +92,12 @@ internal sealed class MetaStoreOperation(byte[] key, ReadOnlyMemory<byte> value,
 
     public override string Describe() => $"ms {MetaReplies.Key(key)} {value.Length}";
 
-    public override void WriteRequest(IBufferWriter<byte> writer)
+    public override void WriteRequest(IBufferWriter<byte> writer) => Write(writer, key, value.Span, flags, seconds, mode, cas);
+
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out StoreResult result, out Exception? error) =>
+        Parse(buffer, out consumed, out result, out error);
+
+    public static void Write(IBufferWriter<byte> writer, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, uint flags, long seconds, StoreMode mode, ulong cas)
     {
         MetaRequestWriter.Begin(writer, MetaRequestWriter.Set, key);
         MetaRequestWriter.Size(writer, value.Length);
@@ -114,10 +119,10 @@ internal sealed class MetaStoreOperation(byte[] key, ReadOnlyMemory<byte> value,
             });
         }
         MetaRequestWriter.End(writer);
-        MetaRequestWriter.Data(writer, value.Span);
+        MetaRequestWriter.Data(writer, value);
     }
 
-    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out StoreResult result, out Exception? error)
+    public static ParseStatus Parse(ReadOnlySpan<byte> buffer, out int consumed, out StoreResult result, out Exception? error)
     {
         var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
         result = reply.Status switch

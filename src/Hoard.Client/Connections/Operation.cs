@@ -11,13 +11,20 @@ namespace Hoard.Client.Connections;
 /// that gives up (cancellation) is answered at once, but the operation stays queued until its reply has been
 /// read and discarded, so the stream never loses its place.
 /// </summary>
-internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPendingReply
+internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPendingReply, IThreadPoolWorkItem
 {
-    private ManualResetValueTaskSourceCore<TResult> _completion = new() { RunContinuationsAsynchronously = true };
+    // Continuations run from Execute on the thread pool (this object is the work item: nothing is allocated to
+    // hop threads), never inline on the I/O thread that read the reply.
+    private ManualResetValueTaskSourceCore<TResult> _completion;
     private int _finished;
     private CancellationTokenRegistration _cancellation;
+    private TResult? _replyResult;
+    private Exception? _replyError;
+    private TResult? _result;
+    private Exception? _error;
+    private bool _completedByReply;
 
-    public long StartedTimestamp { get; } = Stopwatch.GetTimestamp();
+    public long StartedTimestamp { get; private set; } = Stopwatch.GetTimestamp();
 
     public ValueTask<TResult> Task => new(this, _completion.Version);
 
@@ -30,18 +37,28 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
     /// <summary>Writes the request.</summary>
     public abstract void WriteRequest(IBufferWriter<byte> writer);
 
-    /// <summary>Reads this operation's reply from the head of <paramref name="buffer"/>.</summary>
+    /// <summary>
+    /// Reads this operation's reply from the head of <paramref name="buffer"/>. A complete reply is kept until
+    /// the connection has taken the operation off its queue and calls <see cref="CompleteFromReply"/>.
+    /// </summary>
     public ParseStatus ReadReply(ReadOnlySpan<byte> buffer, out int consumed)
     {
         var status = ParseReply(buffer, out consumed, out var result, out var error);
         if (status == ParseStatus.Complete)
         {
-            if (error is not null)
-                Fail(error);
-            else
-                Succeed(result!);
+            _replyResult = result;
+            _replyError = error;
         }
         return status;
+    }
+
+    /// <summary>Hands the reply read by <see cref="ReadReply"/> to the caller.</summary>
+    public void CompleteFromReply()
+    {
+        if (_replyError is { } error)
+            Finish(default, error, byReply: false);
+        else
+            Finish(_replyResult, null, byReply: true);
     }
 
     /// <summary>
@@ -56,20 +73,56 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
             _cancellation = token.UnsafeRegister(static (state, t) => ((Operation<TResult>)state!).Fail(new OperationCanceledException(t)), this);
     }
 
-    public void Succeed(TResult result)
+    public void Succeed(TResult result) => Finish(result, null, byReply: false);
+
+    public void Fail(Exception error) => Finish(default, error, byReply: false);
+
+    private void Finish(TResult? result, Exception? error, bool byReply)
     {
         if (Interlocked.Exchange(ref _finished, 1) != 0)
             return;
         _cancellation.Dispose();
-        _completion.SetResult(result);
+        _result = result;
+        _error = error;
+        _completedByReply = byReply;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    public void Fail(Exception error)
+    void IThreadPoolWorkItem.Execute()
     {
-        if (Interlocked.Exchange(ref _finished, 1) != 0)
-            return;
-        _cancellation.Dispose();
-        _completion.SetException(error);
+        if (_error is { } error)
+            _completion.SetException(error);
+        else
+            _completion.SetResult(_result!);
+    }
+
+    /// <summary>
+    /// Called by the caller once it has the result. Only an operation answered by its reply can be reused:
+    /// one that was cancelled or failed may still be on a connection's queue, its reply still to come.
+    /// </summary>
+    public void Release()
+    {
+        if (_completedByReply)
+            Recycle();
+    }
+
+    /// <summary>Returns a pooled operation to its pool; nothing for the others.</summary>
+    protected virtual void Recycle()
+    {
+    }
+
+    /// <summary>Makes a recycled operation new again (a new version of its completion).</summary>
+    protected void ResetForReuse()
+    {
+        _completion.Reset();
+        _finished = 0;
+        _cancellation = default;
+        _replyResult = default;
+        _replyError = null;
+        _result = default;
+        _error = null;
+        _completedByReply = false;
+        StartedTimestamp = Stopwatch.GetTimestamp();
     }
 
     public TResult GetResult(short token) => _completion.GetResult(token);
@@ -90,6 +143,8 @@ internal interface IPendingReply
     void WriteRequest(IBufferWriter<byte> writer);
 
     ParseStatus ReadReply(ReadOnlySpan<byte> buffer, out int consumed);
+
+    void CompleteFromReply();
 
     void Fail(Exception error);
 }

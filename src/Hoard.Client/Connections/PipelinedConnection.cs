@@ -13,7 +13,7 @@ namespace Hoard.Client.Connections;
 /// send loop drains the buffer; one receive loop hands each reply to the operation at the head of the queue.
 /// Nothing waits on a thread-pool thread: both loops are asynchronous socket calls.
 /// </summary>
-internal sealed class PipelinedConnection : IAsyncDisposable
+internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.Tasks.Sources.IValueTaskSource<bool>
 {
     private const int ReceiveBufferSize = 64 * 1024;
 
@@ -29,7 +29,10 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     private readonly Socket _socket;
     private OutputBuffer _filling = new();
     private OutputBuffer _sending = new();
-    private bool _sendLoopRunning;
+    /// <summary>True while the send loop waits for bytes to send (guarded by <see cref="_gate"/>).</summary>
+    private bool _senderWaiting;
+    /// <summary>Wakes the waiting send loop; reused for every wait, so waking it allocates nothing.</summary>
+    private System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore<bool> _wake;
     private bool _isConnected;
     private Exception? _broken;
     private int _closed;
@@ -97,7 +100,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     /// <summary>Queues <paramref name="operation"/>; it is failed at once when the connection is broken or full.</summary>
     public void Send(IPendingReply operation)
     {
-        bool startSending = false;
+        bool wake = false;
         lock (_gate)
         {
             if (_broken is not null)
@@ -123,11 +126,14 @@ internal sealed class PipelinedConnection : IAsyncDisposable
                 throw;
             }
             _awaitingReply.Enqueue(operation);
-            if (_isConnected && !_sendLoopRunning)
-                startSending = _sendLoopRunning = true;
+            if (_senderWaiting)
+            {
+                _senderWaiting = false;
+                wake = true;
+            }
         }
-        if (startSending)
-            _io.Start(SendLoopAsync);
+        if (wake)
+            _wake.SetResult(true);
     }
 
     /// <summary>Fails every queued operation and closes the socket.</summary>
@@ -136,15 +142,20 @@ internal sealed class PipelinedConnection : IAsyncDisposable
         var orphans = new List<IPendingReply>();
         bool first;
         bool wasConnected;
+        bool wakeSender;
         lock (_gate)
         {
             first = _broken is null;
             wasConnected = _isConnected;
+            wakeSender = _senderWaiting;
+            _senderWaiting = false;
             _broken ??= reason;
             // Nothing is enqueued once _broken is set, so this drains the queue for good.
             while (_awaitingReply.TryDequeue(out var orphan))
                 orphans.Add(orphan);
         }
+        if (wakeSender)
+            _wake.SetResult(false);
         // The node counts a broken connection once, however many requests it carried. An idle connection
         // the server closed (its idle_timeout, a restart between requests) is not a failure: the next request
         // simply connects again, and counts if that fails.
@@ -184,17 +195,11 @@ internal sealed class PipelinedConnection : IAsyncDisposable
                     throw new HoardTimeoutException($"connecting to {_endPoint} took longer than {_settings.ConnectTimeout.TotalMilliseconds} ms");
                 }
             }
-            bool startSending;
             lock (_gate)
-            {
                 _isConnected = true;
-                startSending = !_sendLoopRunning && _filling.Length > 0 && _broken is null;
-                _sendLoopRunning |= startSending;
-            }
             _connected.TrySetResult();
             _ = ReceiveLoopAsync();
-            if (startSending)
-                _ = SendLoopAsync();
+            _ = SendLoopAsync();
         }
         catch (Exception ex)
         {
@@ -203,21 +208,39 @@ internal sealed class PipelinedConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends whatever callers have written, for the life of the connection; waits on <see cref="_wake"/> (its
+    /// continuation comes back to the I/O thread) when there is nothing to send.
+    /// </summary>
     private async Task SendLoopAsync()
     {
         try
         {
             while (true)
             {
+                bool idle = false;
+                short version = 0;
                 lock (_gate)
                 {
-                    if (_filling.Length == 0 || _broken is not null)
-                    {
-                        _sendLoopRunning = false;
+                    if (_broken is not null)
                         return;
+                    if (_filling.Length == 0)
+                    {
+                        _wake.Reset();
+                        version = _wake.Version;
+                        _senderWaiting = true;
+                        idle = true;
                     }
-                    // Callers keep writing into the other buffer while this one is on the wire.
-                    (_filling, _sending) = (_sending, _filling);
+                    else
+                    {
+                        // Callers keep writing into the other buffer while this one is on the wire.
+                        (_filling, _sending) = (_sending, _filling);
+                    }
+                }
+                if (idle)
+                {
+                    await new ValueTask<bool>(this, version).ConfigureAwait(true);
+                    continue;
                 }
                 var pending = _sending.WrittenMemory;
                 while (!pending.IsEmpty)
@@ -231,11 +254,16 @@ internal sealed class PipelinedConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            lock (_gate)
-                _sendLoopRunning = false;
             Break(ex);
         }
     }
+
+    bool System.Threading.Tasks.Sources.IValueTaskSource<bool>.GetResult(short token) => _wake.GetResult(token);
+
+    System.Threading.Tasks.Sources.ValueTaskSourceStatus System.Threading.Tasks.Sources.IValueTaskSource<bool>.GetStatus(short token) => _wake.GetStatus(token);
+
+    void System.Threading.Tasks.Sources.IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, System.Threading.Tasks.Sources.ValueTaskSourceOnCompletedFlags flags) =>
+        _wake.OnCompleted(continuation, state, token, flags);
 
     private async Task ReceiveLoopAsync()
     {
@@ -306,6 +334,8 @@ internal sealed class PipelinedConnection : IAsyncDisposable
                 done?.Fail(new HoardConnectionException($"connection to {_endPoint} was closed"));
                 break;
             }
+            // Off the queue first, then completed: a completed operation may be reused at once.
+            head.CompleteFromReply();
         }
         return used;
     }

@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using Hoard.Protocol.Meta;
+using Hoard.Protocol.Text;
+
+namespace Hoard.Client.Connections;
+
+/// <summary>
+/// The operations of the hot path (get and set one key), reused instead of allocated per call: each keeps its
+/// own buffer for the key's UTF-8 bytes. Only operations answered by their reply return to the pool (see
+/// <see cref="Operation{TResult}.Release"/>).
+/// </summary>
+internal static class OperationPool<T> where T : class, new()
+{
+    private const int Capacity = 1024;
+    private static readonly ConcurrentQueue<T> Free = new();
+    private static int _count;
+
+    public static T Rent()
+    {
+        if (Free.TryDequeue(out var item))
+        {
+            Interlocked.Decrement(ref _count);
+            return item;
+        }
+        return new T();
+    }
+
+    public static void Return(T item)
+    {
+        if (Interlocked.Increment(ref _count) <= Capacity)
+            Free.Enqueue(item);
+        else
+            Interlocked.Decrement(ref _count);
+    }
+}
+
+/// <summary>A key encoded once into a reusable buffer.</summary>
+internal struct KeyBuffer
+{
+    private byte[] _bytes;
+    private int _length;
+    private string _text;
+
+    public readonly ReadOnlySpan<byte> Span => _bytes.AsSpan(0, _length);
+
+    public readonly string Text => _text;
+
+    /// <summary>Encodes <paramref name="key"/>; false when it is not a key the protocol can carry.</summary>
+    public bool TrySet(string key, bool plainOnly)
+    {
+        _bytes ??= new byte[1024];
+        _text = key;
+        if (!Encoding.UTF8.TryGetBytes(key, _bytes, out _length))
+            return false;
+        var span = Span;
+        return MetaRequestWriter.IsValidKey(span) && (!plainOnly || MetaRequestWriter.IsPlainKey(span));
+    }
+}
+
+/// <summary>Pooled <c>mg key v f c</c>.</summary>
+internal sealed class PooledGetOperation : Operation<CacheItem?>
+{
+    private KeyBuffer _key;
+
+    public ReadOnlySpan<byte> Key => _key.Span;
+
+    public override string Name => "get";
+
+    public static PooledGetOperation? Rent(string key)
+    {
+        var operation = OperationPool<PooledGetOperation>.Rent();
+        operation.ResetForReuse();
+        if (operation._key.TrySet(key, plainOnly: false))
+            return operation;
+        OperationPool<PooledGetOperation>.Return(operation);
+        return null;
+    }
+
+    public override string Describe() => "mg " + _key.Text;
+
+    public override void WriteRequest(IBufferWriter<byte> writer)
+    {
+        var key = _key.Span;
+        MetaRequestWriter.Begin(writer, MetaRequestWriter.Get, key);
+        MetaRequestWriter.KeyFlag(writer, key);
+        MetaRequestWriter.Flag(writer, 'v');
+        MetaRequestWriter.Flag(writer, 'f');
+        MetaRequestWriter.Flag(writer, 'c');
+        MetaRequestWriter.End(writer);
+    }
+
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheItem? result, out Exception? error)
+    {
+        result = null;
+        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
+        if (status == ParseStatus.Complete && error is null)
+        {
+            if (reply.Status == MetaStatus.Value)
+                result = new CacheItem(reply.Value.ToArray(), reply.ClientFlags, reply.Cas);
+            else if (reply.Status != MetaStatus.End)
+                error = new HoardProtocolException($"unexpected {reply.Status} reply to {Describe()}");
+        }
+        return status;
+    }
+
+    protected override void Recycle() => OperationPool<PooledGetOperation>.Return(this);
+}
+
+/// <summary>Pooled <c>ms key size F T [C] M</c>.</summary>
+internal sealed class PooledStoreOperation : Operation<StoreResult>
+{
+    private KeyBuffer _key;
+    private ReadOnlyMemory<byte> _value;
+    private uint _flags;
+    private long _seconds;
+    private StoreMode _mode;
+    private ulong _cas;
+
+    public ReadOnlySpan<byte> Key => _key.Span;
+
+    public override string Name => "store";
+
+    public static PooledStoreOperation? Rent(string key, ReadOnlyMemory<byte> value, uint flags, long seconds, StoreMode mode, ulong cas)
+    {
+        var operation = OperationPool<PooledStoreOperation>.Rent();
+        operation.ResetForReuse();
+        if (!operation._key.TrySet(key, plainOnly: false))
+        {
+            OperationPool<PooledStoreOperation>.Return(operation);
+            return null;
+        }
+        (operation._value, operation._flags, operation._seconds, operation._mode, operation._cas) = (value, flags, seconds, mode, cas);
+        return operation;
+    }
+
+    public override string Describe() => "ms " + _key.Text;
+
+    public override void WriteRequest(IBufferWriter<byte> writer) =>
+        MetaStoreOperation.Write(writer, _key.Span, _value.Span, _flags, _seconds, _mode, _cas);
+
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out StoreResult result, out Exception? error) =>
+        MetaStoreOperation.Parse(buffer, out consumed, out result, out error);
+
+    protected override void Recycle()
+    {
+        // The caller's value must not stay referenced from the pool.
+        _value = default;
+        OperationPool<PooledStoreOperation>.Return(this);
+    }
+}
