@@ -35,7 +35,13 @@ internal sealed class MetaGetOperation(byte[] key, long? touchSeconds) : Operati
 
     public override string Describe() => $"mg {MetaReplies.Key(key)}";
 
-    public override void WriteRequest(IBufferWriter<byte> writer)
+    public override void WriteRequest(IBufferWriter<byte> writer) => Write(writer, key, touchSeconds);
+
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheItem? result, out Exception? error) =>
+        Parse(buffer, out consumed, out result, out error, this);
+
+    /// <summary><c>mg key v f c [T]</c>; shared with the pooled and buffer-writing gets.</summary>
+    public static void Write(IBufferWriter<byte> writer, ReadOnlySpan<byte> key, long? touchSeconds)
     {
         MetaRequestWriter.Begin(writer, MetaRequestWriter.Get, key);
         MetaRequestWriter.KeyFlag(writer, key);
@@ -47,7 +53,8 @@ internal sealed class MetaGetOperation(byte[] key, long? touchSeconds) : Operati
         MetaRequestWriter.End(writer);
     }
 
-    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheItem? result, out Exception? error)
+    /// <summary>The reply to <see cref="Write"/>: the item on <c>VA</c>, null on <c>EN</c>.</summary>
+    public static ParseStatus Parse(ReadOnlySpan<byte> buffer, out int consumed, out CacheItem? result, out Exception? error, IPendingReply request)
     {
         result = null;
         var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
@@ -56,7 +63,7 @@ internal sealed class MetaGetOperation(byte[] key, long? touchSeconds) : Operati
             if (reply.Status == MetaStatus.Value)
                 result = new CacheItem(reply.Value.ToArray(), reply.ClientFlags, reply.Cas);
             else if (reply.Status != MetaStatus.End)
-                error = new HoardProtocolException($"unexpected {reply.Status} reply to {Describe()}");
+                error = new HoardProtocolException($"unexpected {reply.Status} reply to {request.Describe()}");
         }
         return status;
     }
@@ -347,15 +354,7 @@ internal sealed class MetaGetIntoOperation(byte[] key, IBufferWriter<byte> desti
 
     public override string Describe() => $"mg {MetaReplies.Key(key)}";
 
-    public override void WriteRequest(IBufferWriter<byte> writer)
-    {
-        MetaRequestWriter.Begin(writer, MetaRequestWriter.Get, key);
-        MetaRequestWriter.KeyFlag(writer, key);
-        MetaRequestWriter.Flag(writer, 'v');
-        MetaRequestWriter.Flag(writer, 'f');
-        MetaRequestWriter.Flag(writer, 'c');
-        MetaRequestWriter.End(writer);
-    }
+    public override void WriteRequest(IBufferWriter<byte> writer) => MetaGetOperation.Write(writer, key, null);
 
     protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheLookup result, out Exception? error)
     {

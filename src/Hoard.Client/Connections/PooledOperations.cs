@@ -80,30 +80,10 @@ internal sealed class PooledGetOperation : Operation<CacheItem?>
 
     public override string Describe() => "mg " + _key.Text;
 
-    public override void WriteRequest(IBufferWriter<byte> writer)
-    {
-        var key = _key.Span;
-        MetaRequestWriter.Begin(writer, MetaRequestWriter.Get, key);
-        MetaRequestWriter.KeyFlag(writer, key);
-        MetaRequestWriter.Flag(writer, 'v');
-        MetaRequestWriter.Flag(writer, 'f');
-        MetaRequestWriter.Flag(writer, 'c');
-        MetaRequestWriter.End(writer);
-    }
+    public override void WriteRequest(IBufferWriter<byte> writer) => MetaGetOperation.Write(writer, _key.Span, null);
 
-    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheItem? result, out Exception? error)
-    {
-        result = null;
-        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
-        if (status == ParseStatus.Complete && error is null)
-        {
-            if (reply.Status == MetaStatus.Value)
-                result = new CacheItem(reply.Value.ToArray(), reply.ClientFlags, reply.Cas);
-            else if (reply.Status != MetaStatus.End)
-                error = new HoardProtocolException($"unexpected {reply.Status} reply to {Describe()}");
-        }
-        return status;
-    }
+    protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheItem? result, out Exception? error) =>
+        MetaGetOperation.Parse(buffer, out consumed, out result, out error, this);
 
     protected override void Recycle() => OperationPool<PooledGetOperation>.Return(this);
 }

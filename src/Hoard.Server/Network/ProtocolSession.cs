@@ -175,19 +175,8 @@ internal sealed class ProtocolSession : IDisposable
         }
         while (true)
         {
-            if (_swallowRemaining > 0)
-            {
-                int skip = (int)Math.Min(_swallowRemaining, _end - _start);
-                _start += skip;
-                _swallowRemaining -= skip;
-                if (_swallowRemaining > 0)
-                    return NextStep.Receive;
-            }
-            if (_start == _end)
-            {
-                _processedSinceYield = 0;
+            if (!HasInputToParse())
                 return NextStep.Receive;
-            }
 
             var pending = _receive.AsSpan(_start, _end - _start);
             var status = TextCommandParser.TryParse(pending, in _limits, _searchedWithoutNewline, out var command, out int consumed);
@@ -332,24 +321,32 @@ internal sealed class ProtocolSession : IDisposable
     /// The binary protocol's loop, with the text loop's machinery: requests parsed in place, refused values
     /// skipped unbuffered, replies flushed at the threshold, and <c>-R</c> yields.
     /// </summary>
+    /// <summary>Skips what is left of a refused value; false when there is nothing to parse until more bytes arrive.</summary>
+    private bool HasInputToParse()
+    {
+        if (_swallowRemaining > 0)
+        {
+            int skip = (int)Math.Min(_swallowRemaining, _end - _start);
+            _start += skip;
+            _swallowRemaining -= skip;
+            if (_swallowRemaining > 0)
+                return false;
+        }
+        if (_start == _end)
+        {
+            _processedSinceYield = 0;
+            return false;
+        }
+        return true;
+    }
+
     private NextStep ProcessBinary()
     {
         var handler = _binary!;
         while (true)
         {
-            if (_swallowRemaining > 0)
-            {
-                int skip = (int)Math.Min(_swallowRemaining, _end - _start);
-                _start += skip;
-                _swallowRemaining -= skip;
-                if (_swallowRemaining > 0)
-                    return NextStep.Receive;
-            }
-            if (_start == _end)
-            {
-                _processedSinceYield = 0;
+            if (!HasInputToParse())
                 return NextStep.Receive;
-            }
 
             var pending = _receive.AsSpan(_start, _end - _start);
             var status = BinaryRequestParser.TryReadHeader(pending, out var header);
