@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -13,7 +12,7 @@ namespace Hoard.Client.Connections;
 /// send loop drains the buffer; one receive loop hands each reply to the operation at the head of the queue.
 /// Nothing waits on a thread-pool thread: both loops are asynchronous socket calls.
 /// </summary>
-internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.Tasks.Sources.IValueTaskSource<bool>
+internal sealed class PipelinedConnection : IAsyncDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
 
@@ -29,10 +28,20 @@ internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.T
     private readonly Socket _socket;
     private OutputBuffer _filling = new();
     private OutputBuffer _sending = new();
-    /// <summary>True while the send loop waits for bytes to send (guarded by <see cref="_gate"/>).</summary>
-    private bool _senderWaiting;
-    /// <summary>Wakes the waiting send loop; reused for every wait, so waking it allocates nothing.</summary>
-    private System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore<bool> _wake;
+    /// <summary>True while a send is running or scheduled on the I/O thread (guarded by <see cref="_gate"/>).</summary>
+    private bool _sendScheduled;
+    private int _sendOffset;
+    private readonly byte[] _receiveBuffer0 = new byte[ReceiveBufferSize];
+    private byte[] _receiveBuffer;
+    private int _receiveStart;
+    private int _receiveEnd;
+    // Socket operations complete through these (reused for the connection's life) and come back to the I/O
+    // thread as (static callback, this) posts: nothing is allocated per request to move bytes.
+    private readonly SocketAsyncEventArgs _receiveArgs = new();
+    private readonly SocketAsyncEventArgs _sendArgs = new();
+    private static readonly SendOrPostCallback ReceiveCompletedOnIo = static state => ((PipelinedConnection)state!).OnReceiveCompleted();
+    private static readonly SendOrPostCallback SendCompletedOnIo = static state => ((PipelinedConnection)state!).OnSendCompleted();
+    private static readonly SendOrPostCallback PumpSendOnIo = static state => ((PipelinedConnection)state!).PumpSend();
     private bool _isConnected;
     private Exception? _broken;
     private int _closed;
@@ -50,6 +59,9 @@ internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.T
         _socket = endPoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endPoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetwork : endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _receiveBuffer = _receiveBuffer0;
+        _receiveArgs.Completed += (_, _) => _io.Post(ReceiveCompletedOnIo, this);
+        _sendArgs.Completed += (_, _) => _io.Post(SendCompletedOnIo, this);
         _io.Start(ConnectAsync);
     }
 
@@ -100,7 +112,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.T
     /// <summary>Queues <paramref name="operation"/>; it is failed at once when the connection is broken or full.</summary>
     public void Send(IPendingReply operation)
     {
-        bool wake = false;
+        bool kick = false;
         lock (_gate)
         {
             if (_broken is not null)
@@ -126,14 +138,11 @@ internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.T
                 throw;
             }
             _awaitingReply.Enqueue(operation);
-            if (_senderWaiting)
-            {
-                _senderWaiting = false;
-                wake = true;
-            }
+            if (_isConnected && !_sendScheduled)
+                kick = _sendScheduled = true;
         }
-        if (wake)
-            _wake.SetResult(true);
+        if (kick)
+            _io.Post(PumpSendOnIo, this);
     }
 
     /// <summary>Fails every queued operation and closes the socket.</summary>
@@ -142,20 +151,15 @@ internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.T
         var orphans = new List<IPendingReply>();
         bool first;
         bool wasConnected;
-        bool wakeSender;
         lock (_gate)
         {
             first = _broken is null;
             wasConnected = _isConnected;
-            wakeSender = _senderWaiting;
-            _senderWaiting = false;
             _broken ??= reason;
             // Nothing is enqueued once _broken is set, so this drains the queue for good.
             while (_awaitingReply.TryDequeue(out var orphan))
                 orphans.Add(orphan);
         }
-        if (wakeSender)
-            _wake.SetResult(false);
         // The node counts a broken connection once, however many requests it carried. An idle connection
         // the server closed (its idle_timeout, a restart between requests) is not a failure: the next request
         // simply connects again, and counts if that fails.
@@ -195,11 +199,17 @@ internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.T
                     throw new HoardTimeoutException($"connecting to {_endPoint} took longer than {_settings.ConnectTimeout.TotalMilliseconds} ms");
                 }
             }
+            bool send;
             lock (_gate)
+            {
                 _isConnected = true;
+                send = _filling.Length > 0 && !_sendScheduled;
+                _sendScheduled |= send;
+            }
             _connected.TrySetResult();
-            _ = ReceiveLoopAsync();
-            _ = SendLoopAsync();
+            StartReceive();
+            if (send)
+                PumpSend();
         }
         catch (Exception ex)
         {
@@ -209,105 +219,137 @@ internal sealed class PipelinedConnection : IAsyncDisposable, System.Threading.T
     }
 
     /// <summary>
-    /// Sends whatever callers have written, for the life of the connection; waits on <see cref="_wake"/> (its
-    /// continuation comes back to the I/O thread) when there is nothing to send.
+    /// Sends what callers have written until there is nothing left (on the I/O thread). Callers write into one
+    /// buffer while the other is on the wire; a send that would block continues from its completion.
     /// </summary>
-    private async Task SendLoopAsync()
+    private void PumpSend()
     {
-        try
+        while (true)
         {
-            while (true)
+            if (_sendOffset == _sending.Length)
             {
-                bool idle = false;
-                short version = 0;
+                _sending.Reset();
+                _sendOffset = 0;
                 lock (_gate)
                 {
-                    if (_broken is not null)
+                    if (_broken is not null || _filling.Length == 0)
+                    {
+                        _sendScheduled = false;
                         return;
-                    if (_filling.Length == 0)
-                    {
-                        _wake.Reset();
-                        version = _wake.Version;
-                        _senderWaiting = true;
-                        idle = true;
                     }
-                    else
-                    {
-                        // Callers keep writing into the other buffer while this one is on the wire.
-                        (_filling, _sending) = (_sending, _filling);
-                    }
+                    (_filling, _sending) = (_sending, _filling);
                 }
-                if (idle)
-                {
-                    await new ValueTask<bool>(this, version).ConfigureAwait(true);
-                    continue;
-                }
-                var pending = _sending.WrittenMemory;
-                while (!pending.IsEmpty)
-                {
-                    int sent = await _socket.SendAsync(pending, SocketFlags.None, _closing.Token).ConfigureAwait(true);
-                    pending = pending[sent..];
-                }
-                Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
-                _sending.Reset();
             }
-        }
-        catch (Exception ex)
-        {
-            Break(ex);
+            _sendArgs.SetBuffer(System.Runtime.InteropServices.MemoryMarshal.AsMemory(_sending.WrittenMemory[_sendOffset..]));
+            bool pending;
+            try
+            {
+                pending = _socket.SendAsync(_sendArgs);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                Break(ex);
+                return;
+            }
+            if (pending || !SendCompleted())
+                return;
         }
     }
 
-    bool System.Threading.Tasks.Sources.IValueTaskSource<bool>.GetResult(short token) => _wake.GetResult(token);
-
-    System.Threading.Tasks.Sources.ValueTaskSourceStatus System.Threading.Tasks.Sources.IValueTaskSource<bool>.GetStatus(short token) => _wake.GetStatus(token);
-
-    void System.Threading.Tasks.Sources.IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, System.Threading.Tasks.Sources.ValueTaskSourceOnCompletedFlags flags) =>
-        _wake.OnCompleted(continuation, state, token, flags);
-
-    private async Task ReceiveLoopAsync()
+    private void OnSendCompleted()
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
-        int start = 0, end = 0;
+        if (SendCompleted())
+            PumpSend();
+    }
+
+    private bool SendCompleted()
+    {
+        if (_sendArgs.SocketError != SocketError.Success)
+        {
+            Break(new SocketException((int)_sendArgs.SocketError));
+            return false;
+        }
+        _sendOffset += _sendArgs.BytesTransferred;
+        Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
+        return true;
+    }
+
+    /// <summary>Receives until a receive is pending (on the I/O thread), handling each batch of bytes.</summary>
+    private void StartReceive()
+    {
+        while (true)
+        {
+            if (_receiveEnd == _receiveBuffer.Length)
+            {
+                if (_receiveStart > 0)
+                {
+                    _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart).CopyTo(_receiveBuffer);
+                    _receiveEnd -= _receiveStart;
+                    _receiveStart = 0;
+                }
+                else
+                {
+                    // One reply larger than the buffer (a big value): grow to hold it whole.
+                    var bigger = new byte[_receiveBuffer.Length * 2];
+                    _receiveBuffer.AsSpan(0, _receiveEnd).CopyTo(bigger);
+                    _receiveBuffer = bigger;
+                }
+            }
+            _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, _receiveBuffer.Length - _receiveEnd);
+            bool pending;
+            try
+            {
+                pending = _socket.ReceiveAsync(_receiveArgs);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                Break(ex);
+                return;
+            }
+            if (pending || !Received())
+                return;
+        }
+    }
+
+    private void OnReceiveCompleted()
+    {
+        if (Received())
+            StartReceive();
+    }
+
+    /// <summary>Takes in what a receive brought; false when the connection is finished.</summary>
+    private bool Received()
+    {
+        if (_receiveArgs.SocketError != SocketError.Success)
+        {
+            Break(new SocketException((int)_receiveArgs.SocketError));
+            return false;
+        }
+        int received = _receiveArgs.BytesTransferred;
+        if (received == 0)
+        {
+            Break(new HoardConnectionException($"{_endPoint} closed the connection"));
+            return false;
+        }
+        _receiveEnd += received;
+        Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
         try
         {
-            while (true)
-            {
-                if (end == buffer.Length)
-                {
-                    if (start > 0)
-                    {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else
-                    {
-                        // One reply larger than the buffer (a big value): grow to hold it whole.
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, end).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                }
-                int received = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, _closing.Token).ConfigureAwait(true);
-                if (received == 0)
-                    throw new HoardConnectionException($"{_endPoint} closed the connection");
-                end += received;
-                Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
-                start += DispatchReplies(buffer.AsSpan(start, end - start));
-                if (start == end)
-                    start = end = 0;
-            }
+            _receiveStart += DispatchReplies(_receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart));
         }
         catch (Exception ex)
         {
+            // A reply that cannot be read leaves the stream unusable: fail what is queued, drop the connection.
             Break(ex);
+            return false;
         }
-        finally
+        if (_receiveStart == _receiveEnd)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _receiveStart = _receiveEnd = 0;
+            // A buffer grown for one large reply goes back to its normal size.
+            _receiveBuffer = _receiveBuffer0;
         }
+        return true;
     }
 
     /// <summary>Hands complete replies to the operations awaiting them, in order; returns the bytes used.</summary>
