@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using Hoard.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["client-allocations"])
+    await ClientAllocations.RunAsync();
+else
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

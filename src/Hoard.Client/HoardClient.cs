@@ -221,19 +221,21 @@ public sealed class HoardClient : IAsyncDisposable
     /// store them; byte arrays as they are; anything else through <see cref="HoardClientOptions.Serializer"/>.
     /// Values over <see cref="HoardClientOptions.CompressionThreshold"/> are compressed.
     /// </summary>
-    public async ValueTask<bool> SetAsync<T>(string key, T value, TimeSpan? expiry = null, CancellationToken cancellationToken = default)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> SetValueAsync<T>(string key, T value, TimeSpan? expiry = null, CancellationToken cancellationToken = default)
     {
         var (bytes, flags) = _codec.Encode(value);
         return await StoreAsync(StoreMode.Set, key, bytes, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
     }
 
     /// <summary>
-    /// Reads a typed value written by <see cref="SetAsync{T}(string, T, TimeSpan?, CancellationToken)"/> (or by a
+    /// Reads a typed value written by <see cref="SetValueAsync{T}(string, T, TimeSpan?, CancellationToken)"/> (or by a
     /// Python client: text, integers, zlib-compressed values). A miss is <c>default</c>; use
     /// <see cref="GetAsync(string, CancellationToken)"/> to tell a miss from a stored default.
     /// </summary>
     /// <exception cref="HoardSerializationException">The stored bytes are not a <typeparamref name="T"/>.</exception>
-    public async ValueTask<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T?> GetValueAsync<T>(string key, CancellationToken cancellationToken = default)
     {
         var item = await GetAsync(key, cancellationToken).ConfigureAwait(false);
         return item is { } found ? _codec.Decode<T>(found.Value, found.Flags) : default;

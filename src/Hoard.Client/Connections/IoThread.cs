@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Hoard.Client.Connections;
 
 /// <summary>
@@ -17,7 +15,9 @@ internal sealed class IoThread : SynchronizationContext
 
     private static int _next;
 
-    private readonly BlockingCollection<(SendOrPostCallback Callback, object? State)> _work = [];
+    // A plain queue under a lock: its array is reused, so posting allocates nothing once it has grown
+    // (a concurrent queue allocates a new segment for every few thousand items).
+    private readonly Queue<(SendOrPostCallback Callback, object? State)> _work = new(256);
 
     private IoThread(string name)
     {
@@ -33,9 +33,24 @@ internal sealed class IoThread : SynchronizationContext
     }
 
     /// <summary>Continuations waiting to run here (for timeout diagnostics).</summary>
-    public int Pending => _work.Count;
+    public int Pending
+    {
+        get
+        {
+            lock (_work)
+                return _work.Count;
+        }
+    }
 
-    public override void Post(SendOrPostCallback d, object? state) => _work.Add((d, state));
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        lock (_work)
+        {
+            _work.Enqueue((d, state));
+            if (_work.Count == 1)
+                Monitor.Pulse(_work);
+        }
+    }
 
     /// <summary>Starts <paramref name="loop"/> on this thread; its awaits continue here.</summary>
     public void Start(Func<Task> loop) => Post(static state => _ = ((Func<Task>)state!)(), loop);
@@ -45,8 +60,16 @@ internal sealed class IoThread : SynchronizationContext
     private void Run()
     {
         SetSynchronizationContext(this);
-        foreach (var (callback, state) in _work.GetConsumingEnumerable())
+        while (true)
         {
+            SendOrPostCallback callback;
+            object? state;
+            lock (_work)
+            {
+                while (_work.Count == 0)
+                    Monitor.Wait(_work);
+                (callback, state) = _work.Dequeue();
+            }
             // A loop's own errors end in its catch blocks; nothing thrown here may end the thread.
             try
             {

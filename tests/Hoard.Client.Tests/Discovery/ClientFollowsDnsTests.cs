@@ -50,13 +50,13 @@ public sealed class ClientFollowsDnsTests
             Assert.InRange(moved, 0.15, 0.35);
             // Keys that did not move are still readable where they were written.
             foreach (var key in keys.Where(k => client.Locate(k).HostPort == before[k]).Take(300))
-                Assert.Equal(key, await client.GetAsync<string>(key));
+                Assert.Equal(key, await client.GetValueAsync<string>(key));
 
             dns.SetHosts(Pods(2));
             await Eventually.TrueAsync(() => client.Servers.Count == 2, "the client dropped to 2 servers");
             Assert.All(keys, k => Assert.DoesNotContain("127.0.0.3", client.Locate(k).HostPort, StringComparison.Ordinal));
-            Assert.True(await client.SetAsync("after", "x"));
-            Assert.Equal("x", await client.GetAsync<string>("after"));
+            Assert.True(await client.SetValueAsync("after", "x"));
+            Assert.Equal("x", await client.GetValueAsync<string>("after"));
         }
         finally
         {

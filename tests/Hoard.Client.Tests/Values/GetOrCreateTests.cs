@@ -48,7 +48,7 @@ public abstract class GetOrCreateTests : IAsyncLifetime
         var values = await Task.WhenAll(callers);
         Assert.All(values, v => Assert.Equal("from the database", v));
         Assert.Equal(1, calls);
-        Assert.Equal("from the database", await _first.GetAsync<string>("hot"));
+        Assert.Equal("from the database", await _first.GetValueAsync<string>("hot"));
     }
 
     [Fact]

@@ -30,18 +30,18 @@ public sealed class TypedValueTests : IAsyncLifetime
     [Fact]
     public async Task Strings_integers_bytes_and_objects_round_trip_with_their_flags()
     {
-        await _client.SetAsync("s", "héllo");
-        await _client.SetAsync("i", 42);
-        await _client.SetAsync("l", long.MaxValue);
-        await _client.SetAsync("b", new byte[] { 1, 2, 3 });
+        await _client.SetValueAsync("s", "héllo");
+        await _client.SetValueAsync("i", 42);
+        await _client.SetValueAsync("l", long.MaxValue);
+        await _client.SetValueAsync("b", new byte[] { 1, 2, 3 });
         var film = new Film(7, "ACADEMY DINOSAUR", 0.99m, ["PENELOPE GUINESS", "CHRISTIAN GABLE"]);
-        await _client.SetAsync("film", film);
+        await _client.SetValueAsync("film", film);
 
-        Assert.Equal("héllo", await _client.GetAsync<string>("s"));
-        Assert.Equal(42, await _client.GetAsync<int>("i"));
-        Assert.Equal(long.MaxValue, await _client.GetAsync<long>("l"));
-        Assert.Equal(new byte[] { 1, 2, 3 }, await _client.GetAsync<byte[]>("b"));
-        var read = await _client.GetAsync<Film>("film");
+        Assert.Equal("héllo", await _client.GetValueAsync<string>("s"));
+        Assert.Equal(42, await _client.GetValueAsync<int>("i"));
+        Assert.Equal(long.MaxValue, await _client.GetValueAsync<long>("l"));
+        Assert.Equal(new byte[] { 1, 2, 3 }, await _client.GetValueAsync<byte[]>("b"));
+        var read = await _client.GetValueAsync<Film>("film");
         Assert.Equal(film.Title, read!.Title);
         Assert.Equal(film.Actors, read.Actors);
 
@@ -49,19 +49,29 @@ public sealed class TypedValueTests : IAsyncLifetime
         Assert.Equal((uint)ValueEncoding.DecimalInteger, (await _client.GetAsync("i"))!.Value.Flags);
         Assert.Equal("42", Encoding.ASCII.GetString((await _client.GetAsync("i"))!.Value.Value.Span));
         Assert.Equal((uint)ValueEncoding.Serialized, (await _client.GetAsync("film"))!.Value.Flags);
-        Assert.Equal(default, await _client.GetAsync<int>("missing"));
-        Assert.Null(await _client.GetAsync<Film>("missing"));
+        Assert.Equal(default, await _client.GetValueAsync<int>("missing"));
+        Assert.Null(await _client.GetValueAsync<Film>("missing"));
+    }
+
+    [Fact]
+    public async Task Raw_bytes_go_through_SetAsync_and_typed_values_through_SetValueAsync_without_ambiguity()
+    {
+        ReadOnlyMemory<byte> slice = new byte[] { 9, 8, 7, 6 }.AsMemory(1, 2);
+        Assert.True(await _client.SetAsync("slice", slice));
+        Assert.Equal(new byte[] { 8, 7 }, (await _client.GetAsync("slice"))!.Value.Value.ToArray());
+        Assert.True(await _client.SetValueAsync("typed-slice", slice));
+        Assert.Equal(new byte[] { 8, 7 }, await _client.GetValueAsync<byte[]>("typed-slice"));
     }
 
     [Fact]
     public async Task Large_values_are_compressed_only_when_that_saves_space()
     {
         var text = string.Concat(Enumerable.Repeat("the same sentence again and again. ", 500));
-        await _client.SetAsync("compressible", text);
+        await _client.SetValueAsync("compressible", text);
         var stored = (await _client.GetAsync("compressible"))!.Value;
         Assert.Equal((uint)(ValueEncoding.Text | ValueEncoding.Compressed), stored.Flags);
         Assert.True(stored.Value.Length < text.Length / 10);
-        Assert.Equal(text, await _client.GetAsync<string>("compressible"));
+        Assert.Equal(text, await _client.GetValueAsync<string>("compressible"));
 
         var noise = new byte[4096];
         new Random(1).NextBytes(noise);
@@ -72,11 +82,11 @@ public sealed class TypedValueTests : IAsyncLifetime
     [Fact]
     public async Task A_value_of_the_wrong_type_is_a_clear_error()
     {
-        await _client.SetAsync("word", "not a number");
-        var error = await Assert.ThrowsAsync<HoardSerializationException>(async () => await _client.GetAsync<int>("word"));
+        await _client.SetValueAsync("word", "not a number");
+        var error = await Assert.ThrowsAsync<HoardSerializationException>(async () => await _client.GetValueAsync<int>("word"));
         Assert.Contains("not an integer", error.Message, StringComparison.Ordinal);
         await _client.SetAsync("plain", Encoding.UTF8.GetBytes("{broken json"));
-        await Assert.ThrowsAsync<HoardSerializationException>(async () => await _client.GetAsync<Film>("plain"));
+        await Assert.ThrowsAsync<HoardSerializationException>(async () => await _client.GetValueAsync<Film>("plain"));
     }
 
     [Fact]
@@ -96,16 +106,16 @@ public sealed class TypedValueTests : IAsyncLifetime
             pm.set('pm:text', 'from pymemcache')
             print(repr(mc.get('net:text')), repr(mc.get('net:int')), repr(mc.get('net:zip') == 'y' * 5000), repr(pm.get('net:text')))
             """;
-        await _client.SetAsync("net:text", "from .NET");
-        await _client.SetAsync("net:int", 99);
-        await _client.SetAsync("net:zip", new string('y', 5000));
+        await _client.SetValueAsync("net:text", "from .NET");
+        await _client.SetValueAsync("net:int", 99);
+        await _client.SetValueAsync("net:zip", new string('y', 5000));
         string output = RunPython(script);
         Assert.Equal("'from .NET' 99 True 'from .NET'", output.Trim());
 
-        Assert.Equal("grüße", await _client.GetAsync<string>("py:text"));
-        Assert.Equal(1234, await _client.GetAsync<int>("py:int"));
-        Assert.Equal(new string('x', 5000), await _client.GetAsync<string>("py:zip"));
-        Assert.Equal("from pymemcache", await _client.GetAsync<string>("pm:text"));
+        Assert.Equal("grüße", await _client.GetValueAsync<string>("py:text"));
+        Assert.Equal(1234, await _client.GetValueAsync<int>("py:int"));
+        Assert.Equal(new string('x', 5000), await _client.GetValueAsync<string>("py:zip"));
+        Assert.Equal("from pymemcache", await _client.GetValueAsync<string>("pm:text"));
     }
 
     private static string RunPython(string script)
