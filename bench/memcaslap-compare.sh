@@ -46,6 +46,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 die() { echo "error: $*" >&2; exit 1; }
+# shellcheck source=bench/server-lib.sh
+source "bench/server-lib.sh"
 
 for tool in memcaslap taskset "$MEMCACHED_BIN" "$PYTHON"; do
   command -v "$tool" >/dev/null || die "$tool not found (apt-get install memcached libmemcached-tools util-linux python3)"
@@ -74,25 +76,9 @@ start_server() {
   fi
   MEMCACHED_PORT_FILENAME=$portfile taskset -c "$SERVER_CPU" "${cmd[@]}" >"$WORK/$name.log" 2>&1 &
   SERVER_PID=$!
-  SERVER_PORT=""
-  for _ in $(seq 1 200); do
-    if [[ -s $portfile ]]; then
-      SERVER_PORT=$(sed -n 's/^TCP INET: *\([0-9]*\).*/\1/p' "$portfile" | head -n1)
-      [[ -n $SERVER_PORT ]] && (exec 3<>"/dev/tcp/127.0.0.1/$SERVER_PORT") 2>/dev/null && return 0
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; die "$name exited at start"; }
-    sleep 0.05
-  done
-  die "$name did not listen within 10s: ${cmd[*]}"
+  wait_for_listen "$name" "$portfile"
 }
 
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
-}
 
 label() { [[ $1 == candidate ]] && echo "$CANDIDATE" || echo "$1"; }
 

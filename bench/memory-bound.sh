@@ -34,6 +34,8 @@ cleanup() { stop_server; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 die() { echo "error: $*" >&2; exit 1; }
+# shellcheck source=bench/server-lib.sh
+source "bench/server-lib.sh"
 
 for tool in "$MEMCACHED_BIN" "$PYTHON"; do command -v "$tool" >/dev/null || die "$tool not found"; done
 if [[ ! -x $HOARD_BIN ]]; then
@@ -52,24 +54,9 @@ start_server() { # NAME
   echo "\$ ${cmd[*]}"
   MEMCACHED_PORT_FILENAME=$portfile "${cmd[@]}" >"$WORK/$name.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 200); do
-    if [[ -s $portfile ]]; then
-      SERVER_PORT=$(sed -n 's/^TCP INET: *\([0-9]*\).*/\1/p' "$portfile" | head -n1)
-      [[ -n $SERVER_PORT ]] && (exec 3<>"/dev/tcp/127.0.0.1/$SERVER_PORT") 2>/dev/null && return 0
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; die "$name exited at start"; }
-    sleep 0.05
-  done
-  die "$name did not listen within 10s"
+  wait_for_listen "$name" "$portfile"
 }
 
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
-}
 
 cat >"$WORK/load.py" <<'PY'
 import math, multiprocessing as mp, os, random, socket, sys, time

@@ -25,6 +25,14 @@ internal static class MetaReplies
         return status;
     }
 
+    /// <summary>A reply that says only whether the command took effect (<c>HD</c>) or not (<c>NF</c>, <c>EN</c>...).</summary>
+    public static ParseStatus ReadHeader(ReadOnlySpan<byte> buffer, out int consumed, out bool done, out Exception? error)
+    {
+        var status = Read(buffer, out var reply, out consumed, out error);
+        done = reply.Status == MetaStatus.Header;
+        return status;
+    }
+
     public static string Key(byte[] key) => Encoding.UTF8.GetString(key);
 }
 
@@ -86,9 +94,7 @@ internal sealed class MetaTouchOperation(byte[] key, long seconds) : Operation<b
 
     protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out bool result, out Exception? error)
     {
-        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
-        result = reply.Status == MetaStatus.Header;
-        return status;
+        return MetaReplies.ReadHeader(buffer, out consumed, out result, out error);
     }
 }
 
@@ -161,9 +167,7 @@ internal sealed class MetaDeleteOperation(byte[] key, ulong cas) : Operation<boo
 
     protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out bool result, out Exception? error)
     {
-        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
-        result = reply.Status == MetaStatus.Header;
-        return status;
+        return MetaReplies.ReadHeader(buffer, out consumed, out result, out error);
     }
 }
 
@@ -341,9 +345,7 @@ internal sealed class MetaInvalidateOperation(byte[] key, long staleSeconds) : O
 
     protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out bool result, out Exception? error)
     {
-        var status = MetaReplies.Read(buffer, out var reply, out consumed, out error);
-        result = reply.Status == MetaStatus.Header;
-        return status;
+        return MetaReplies.ReadHeader(buffer, out consumed, out result, out error);
     }
 }
 
