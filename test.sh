@@ -8,7 +8,7 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-PACKAGES=(memcached libmemcached-tools python3-pymemcache python3-pylibmc python3-memcache netcat-openbsd openssl sasl2-bin dnsmasq-base nutcracker)
+PACKAGES=(memcached libmemcached-tools python3-pymemcache python3-pylibmc python3-memcache netcat-openbsd openssl sasl2-bin dnsmasq-base nutcracker iproute2 mariadb-server chromium)
 
 install_missing_packages() {
   local missing=()

@@ -4,6 +4,7 @@ using Hoard.Cli.Getopt;
 using Hoard.Cli.Hosting;
 using Hoard.Cli.Bench;
 using Hoard.Cli.Locate;
+using Hoard.Cli.Router;
 using Hoard.Cli.ServerCommand;
 
 namespace Hoard.Cli;
@@ -35,6 +36,7 @@ internal static class HoardCommandLine
         root.Add(CreateServerCommand(processArguments, output, error));
         root.Add(LocateCommand.Create(output, error, () => Console.In));
         root.Add(BenchCommand.Create(output, error));
+        root.Add(RouterCommand.Create(output, error));
         return root;
     }
 

@@ -245,52 +245,12 @@ public sealed class HoardServer : IAsyncDisposable
         }
     }
 
-    private static IEnumerable<IPEndPoint> ResolveListenEndPoint(string entry, int defaultPort)
-    {
-        string host = entry;
-        int port = defaultPort;
-        // "addr:port", "[v6]:port" or a bare address (IPv6 addresses contain colons themselves).
-        int colon = entry.LastIndexOf(':');
-        if (entry.StartsWith('[') && entry.Contains("]:", StringComparison.Ordinal))
-        {
-            host = entry[1..entry.IndexOf(']')];
-            port = int.Parse(entry[(entry.IndexOf("]:", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        else if (colon > 0 && entry.IndexOf(':') == colon)
-        {
-            host = entry[..colon];
-            port = int.Parse(entry[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        host = host.Trim('[', ']');
-        if (host is "*" or "" or "0.0.0.0")
-        {
-            yield return new IPEndPoint(IPAddress.Any, port);
-            yield break;
-        }
-        if (IPAddress.TryParse(host, out var address))
-        {
-            yield return new IPEndPoint(address, port);
-            yield break;
-        }
-        foreach (var resolved in Dns.GetHostAddresses(host))
-            yield return new IPEndPoint(resolved, port);
-    }
+    private static IEnumerable<IPEndPoint> ResolveListenEndPoint(string entry, int defaultPort) =>
+        TcpAcceptor.ResolveListenEndPoint(entry, defaultPort);
 
     private void BindTcp(IPEndPoint endPoint, bool tls)
     {
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
-                listener.DualMode = false;
-            listener.Bind(endPoint);
-            listener.Listen(_options.Backlog);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
+        var listener = TcpAcceptor.Bind(endPoint, _options.Backlog);
         _listeners.Add(listener);
         var bound = listener.LocalEndPoint!;
         _tcpEndPoints.Add(bound);
@@ -326,37 +286,11 @@ public sealed class HoardServer : IAsyncDisposable
         Log.Listening(_logger, "unix:" + path);
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private Task AcceptLoopAsync(Socket listener)
     {
         var token = _stopping.Token;
-        string name = listener.LocalEndPoint?.ToString() ?? "listener";
         bool tls = _tlsListeners.Contains(listener);
-        while (!token.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                if (token.IsCancellationRequested)
-                    return;
-                // Running out of descriptors must not end the listener; back off briefly instead.
-                Log.AcceptFailed(_logger, name, ex);
-                await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
-                continue;
-            }
-            Admit(client, tls, token);
-        }
+        return TcpAcceptor.RunAcceptLoopAsync(listener, client => Admit(client, tls, token), _logger, token);
     }
 
     private void Admit(Socket client, bool tls, CancellationToken token)

@@ -1,0 +1,378 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Hoard.Protocol.Meta;
+using Hoard.Protocol.Text;
+using Hoard.Router.Requests;
+
+namespace Hoard.Router.Front;
+
+/// <summary>
+/// One client connection to the router. Requests are parsed with the server's parser as they arrive and routed
+/// at once, many in flight; replies are written in request order (a bounded queue of pending replies gives
+/// back-pressure: the router stops reading from a client that has too many requests in flight).
+/// </summary>
+internal sealed class FrontConnection
+{
+    private static readonly byte[] CloseMarker = [];
+    private static readonly byte[] NoReply = [];
+    private static readonly Task<byte[]> NoReplyTask = Task.FromResult(NoReply);
+
+    private readonly Socket _socket;
+    private readonly RouterCore _core;
+    private readonly Channel<Task<byte[]>> _replies;
+    private readonly ParserLimits _limits;
+    private byte[] _buffer = new byte[16 * 1024];
+    private int _start;
+    private int _end;
+    private long _swallow;
+
+    public FrontConnection(Socket socket, RouterCore core)
+    {
+        _socket = socket;
+        _core = core;
+        _limits = ParserLimits.Default with { MaxValueLength = core.Options.MaxValueLength };
+        _replies = Channel.CreateBounded<Task<byte[]>>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var writer = WriteRepliesAsync(cancellationToken);
+        try
+        {
+            await ReadRequestsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or ChannelClosedException)
+        {
+        }
+        finally
+        {
+            _replies.Writer.TryComplete();
+            try
+            {
+                await writer.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+            Close();
+        }
+    }
+
+    public void Close()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        _socket.Dispose();
+    }
+
+    private async Task ReadRequestsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_end == _buffer.Length)
+                MakeRoom();
+            int received = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (received == 0)
+                return;
+            _end += received;
+            while (true)
+            {
+                if (_swallow > 0)
+                {
+                    int skip = (int)Math.Min(_swallow, _end - _start);
+                    _start += skip;
+                    _swallow -= skip;
+                    if (_swallow > 0)
+                        break;
+                }
+                if (_start == _end)
+                {
+                    _start = _end = 0;
+                    break;
+                }
+                var status = ParseNext(out var reply, out bool quit);
+                if (status == ParseStatus.Incomplete)
+                    break;
+                await _replies.Writer.WriteAsync(reply!, cancellationToken).ConfigureAwait(false);
+                if (quit)
+                    return;
+            }
+        }
+    }
+
+    /// <summary>Parses the next request in the buffer and starts it; its reply (or its error) comes back as a task.</summary>
+    private ParseStatus ParseNext(out Task<byte[]>? reply, out bool quit)
+    {
+        reply = null;
+        quit = false;
+        var status = TextCommandParser.TryParse(_buffer.AsSpan(_start, _end - _start), in _limits, out var command, out int consumed);
+        if (status == ParseStatus.Incomplete)
+            return status;
+        _start += consumed;
+        if (status == ParseStatus.Error)
+        {
+            // A value too large is refused at once; its data block is skipped as it arrives, never buffered.
+            _swallow = command.SwallowBytes;
+            reply = Task.FromResult(ErrorReply(command));
+            return status;
+        }
+        if (command.Kind == TextCommandKind.Quit)
+        {
+            quit = true;
+            reply = Task.FromResult(CloseMarker);
+            return status;
+        }
+        reply = Dispatch(ref command);
+        return status;
+    }
+
+    private static byte[] ErrorReply(in TextCommand command) => command.Error.Reply().ToArray();
+
+    /// <summary>Grows or compacts the receive buffer so there is room to read into.</summary>
+    private void MakeRoom()
+    {
+        int pending = _end - _start;
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
+            _start = 0;
+            _end = pending;
+            if (_end < _buffer.Length)
+                return;
+        }
+        // A request is bounded by the parser's limits (line and value), so the buffer is too.
+        Array.Resize(ref _buffer, _buffer.Length * 2);
+    }
+
+    private Task<byte[]> Dispatch(ref TextCommand command)
+    {
+        switch (command.Kind)
+        {
+            case TextCommandKind.Get:
+            case TextCommandKind.Gets:
+            case TextCommandKind.Gat:
+            case TextCommandKind.Gats:
+                return Retrieve(command.Kind, command.Keys, command.Exptime);
+            case TextCommandKind.Set:
+            case TextCommandKind.Add:
+            case TextCommandKind.Replace:
+            case TextCommandKind.Append:
+            case TextCommandKind.Prepend:
+            case TextCommandKind.Cas:
+            {
+                var request = RouterRequest.Storage(StorageOperation(command.Kind), command.Key.ToArray(), command.Flags, command.Exptime, command.Value.ToArray(), command.CasUnique);
+                return Reply(request, command.NoReply);
+            }
+            case TextCommandKind.Delete:
+                return Reply(RouterRequest.Delete(command.Key.ToArray()), command.NoReply);
+            case TextCommandKind.Incr:
+            case TextCommandKind.Decr:
+            {
+                var operation = command.Kind == TextCommandKind.Incr ? RouterOperation.Incr : RouterOperation.Decr;
+                return Reply(RouterRequest.Arithmetic(operation, command.Key.ToArray(), command.Delta), command.NoReply);
+            }
+            case TextCommandKind.Touch:
+                return Reply(RouterRequest.Touch(command.Key.ToArray(), command.Exptime), command.NoReply);
+            case TextCommandKind.MetaGet:
+            case TextCommandKind.MetaSet:
+            case TextCommandKind.MetaDelete:
+            case TextCommandKind.MetaArithmetic:
+            case TextCommandKind.MetaDebug:
+                return Meta(ref command);
+            case TextCommandKind.MetaNoOp:
+                return Task.FromResult("MN\r\n"u8.ToArray());
+            case TextCommandKind.Version:
+                return Task.FromResult(Encoding.ASCII.GetBytes($"VERSION {_core.Version}\r\n"));
+            case TextCommandKind.Verbosity:
+                return command.NoReply ? NoReplyTask : Task.FromResult("OK\r\n"u8.ToArray());
+            case TextCommandKind.Stats:
+                return Task.FromResult(_core.Stats(Encoding.ASCII.GetString(command.Arguments).Trim()));
+            case TextCommandKind.FlushAll:
+            {
+                var flush = _core.FlushAllAsync(Encoding.ASCII.GetString(command.Arguments).Trim());
+                return command.NoReply ? Silence(flush) : flush;
+            }
+            case TextCommandKind.Shutdown:
+                return Task.FromResult("ERROR: shutdown not enabled\r\n"u8.ToArray());
+            case TextCommandKind.CacheMemLimit:
+            case TextCommandKind.RefreshCerts:
+                return Task.FromResult("SERVER_ERROR a server command: send it to the servers, not the router\r\n"u8.ToArray());
+            default:
+                return Task.FromResult("ERROR\r\n"u8.ToArray());
+        }
+    }
+
+    private static RouterOperation StorageOperation(TextCommandKind kind) => kind switch
+    {
+        TextCommandKind.Set => RouterOperation.Set,
+        TextCommandKind.Add => RouterOperation.Add,
+        TextCommandKind.Replace => RouterOperation.Replace,
+        TextCommandKind.Append => RouterOperation.Append,
+        TextCommandKind.Prepend => RouterOperation.Prepend,
+        _ => RouterOperation.Cas,
+    };
+
+    private async Task<byte[]> Reply(RouterRequest request, bool noReply)
+    {
+        var reply = await _core.RouteAsync(request).ConfigureAwait(false);
+        return noReply ? NoReply : reply.Bytes;
+    }
+
+    private static async Task<byte[]> Silence(Task<byte[]> reply)
+    {
+        await reply.ConfigureAwait(false);
+        return NoReply;
+    }
+
+    /// <summary>get/gets/gat/gats: one routed request per key (keys may live on different servers), answered as one reply.</summary>
+    private Task<byte[]> Retrieve(TextCommandKind kind, ReadOnlySpan<byte> keys, long exptime)
+    {
+        var operation = kind switch
+        {
+            TextCommandKind.Get => RouterOperation.Get,
+            TextCommandKind.Gets => RouterOperation.Gets,
+            TextCommandKind.Gat => RouterOperation.Gat,
+            _ => RouterOperation.Gats,
+        };
+        var requests = new List<RouterRequest>();
+        var tokens = new KeyTokenizer(keys);
+        while (tokens.TryNext(out var key))
+        {
+            if (key.Length > TextCommandParser.MaxKeyLength || !TextCommandParser.IsValidKey(key, _limits.LenientKeys))
+                return Task.FromResult("CLIENT_ERROR bad command line format\r\n"u8.ToArray());
+            requests.Add(RouterRequest.Retrieval(operation, key.ToArray(), exptime));
+        }
+        if (requests.Count == 0)
+            return Task.FromResult("END\r\n"u8.ToArray());
+        if (requests.Count == 1)
+            return Single(requests[0]);
+        return Many(requests);
+    }
+
+    private async Task<byte[]> Single(RouterRequest request) => (await _core.RouteAsync(request).ConfigureAwait(false)).Bytes;
+
+    private async Task<byte[]> Many(List<RouterRequest> requests)
+    {
+        var replies = await Task.WhenAll(requests.Select(r => _core.RouteAsync(r).AsTask())).ConfigureAwait(false);
+        var output = new ArrayBufferWriter<byte>();
+        foreach (var reply in replies)
+        {
+            // A failed key fails the whole multi-get (unless errors read as misses, handled in RouteAsync):
+            // an error line in the middle of VALUE blocks is no reply a client can read.
+            if (reply.IsError || reply.Result == ReplyResult.ClientError)
+                return reply.Bytes;
+            output.Write(reply.ValueBlocks());
+        }
+        output.Write("END\r\n"u8);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private Task<byte[]> Meta(ref TextCommand command)
+    {
+        var kind = command.Kind;
+        // A heap buffer: the decoded key outlives this frame (it is copied into the request below anyway).
+        var keyBuffer = new byte[MetaFlagParser.MaxKeyLength];
+        MetaError error;
+        ReadOnlySpan<byte> key;
+        bool binary;
+        bool quiet = false;
+        if (kind == TextCommandKind.MetaDebug)
+        {
+            error = MetaFlagParser.ParseDebug(command.Key, command.Arguments, keyBuffer, out key, out binary);
+        }
+        else
+        {
+            error = MetaFlagParser.Parse(kind, command.Key, command.Arguments, keyBuffer, out var flags);
+            key = flags.Key;
+            binary = flags.KeyIsBinary;
+            quiet = flags.Quiet;
+        }
+        if (error != MetaError.None)
+            return Task.FromResult(error.Reply(kind).ToArray());
+        var tokens = new List<string>();
+        var reader = new KeyTokenizer(command.Arguments);
+        while (reader.TryNext(out var token))
+        {
+            // q is the router's to honour: upstream must answer every request so replies stay matched.
+            if (!token.SequenceEqual("q"u8))
+                tokens.Add(Encoding.ASCII.GetString(token));
+        }
+        var operation = kind switch
+        {
+            TextCommandKind.MetaGet => RouterOperation.MetaGet,
+            TextCommandKind.MetaSet => RouterOperation.MetaSet,
+            TextCommandKind.MetaDelete => RouterOperation.MetaDelete,
+            TextCommandKind.MetaArithmetic => RouterOperation.MetaArithmetic,
+            _ => RouterOperation.MetaDebug,
+        };
+        var request = RouterRequest.Meta(operation, key.ToArray(), binary, tokens, command.Value.ToArray());
+        return quiet ? QuietMeta(request, kind) : Single(request);
+    }
+
+    private async Task<byte[]> QuietMeta(RouterRequest request, TextCommandKind kind)
+    {
+        var reply = await _core.RouteAsync(request).ConfigureAwait(false);
+        var status = reply.Bytes.AsSpan() switch
+        {
+            var b when b.StartsWith("EN"u8) => MetaStatus.End,
+            var b when b.StartsWith("HD"u8) => MetaStatus.Header,
+            var b when b.StartsWith("VA"u8) => MetaStatus.Value,
+            var b when b.StartsWith("NF"u8) => MetaStatus.NotFound,
+            var b when b.StartsWith("NS"u8) => MetaStatus.NotStored,
+            var b when b.StartsWith("EX"u8) => MetaStatus.Exists,
+            _ => (MetaStatus?)null,
+        };
+        return status is { } s && MetaQuietMode.Suppresses(kind, s) ? NoReply : reply.Bytes;
+    }
+
+    private async Task WriteRepliesAsync(CancellationToken cancellationToken)
+    {
+        var output = new ArrayBufferWriter<byte>(16 * 1024);
+        var reader = _replies.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryPeek(out var next))
+            {
+                // Send what is ready before waiting on a reply that is not.
+                if (!next.IsCompleted && output.WrittenCount > 0)
+                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+                reader.TryRead(out _);
+                byte[] reply = await next.ConfigureAwait(false);
+                if (ReferenceEquals(reply, CloseMarker))
+                {
+                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+                    Close();
+                    return;
+                }
+                output.Write(reply);
+                if (output.WrittenCount >= 256 * 1024)
+                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+            if (output.WrittenCount > 0)
+                await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask FlushAsync(ArrayBufferWriter<byte> output, CancellationToken cancellationToken)
+    {
+        var pending = output.WrittenMemory;
+        while (pending.Length > 0)
+        {
+            int sent = await _socket.SendAsync(pending, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            pending = pending[sent..];
+        }
+        output.ResetWrittenCount();
+    }
+}
