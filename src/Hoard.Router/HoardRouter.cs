@@ -252,7 +252,7 @@ public sealed class HoardRouter : IAsyncDisposable
         client.NoDelay = true;
         statistics.ConnectionOpened();
         long id = Interlocked.Increment(ref _nextConnectionId);
-        var connection = new FrontConnection(client, Core);
+        var connection = new FrontConnection(client, Core, id);
         var task = RunConnectionAsync(id, connection);
         _connections[id] = (connection, task);
         if (task.IsCompleted)

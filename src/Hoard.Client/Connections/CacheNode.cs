@@ -44,9 +44,16 @@ internal sealed class CacheNode : IAsyncDisposable
     public long EjectedUntil => Volatile.Read(ref _ejectedUntil);
 
     /// <summary>A working connection, made anew when the previous one broke.</summary>
-    public PipelinedConnection Connection()
+    public PipelinedConnection Connection() => ConnectionAt((int)((uint)Interlocked.Increment(ref _next) % (uint)_connections.Length));
+
+    /// <summary>
+    /// The connection for <paramref name="affinity"/>: a caller that must keep its requests in order (the router,
+    /// for one client connection) always gets the same one, and replies on one connection come in order.
+    /// </summary>
+    public PipelinedConnection Connection(long affinity) => ConnectionAt((int)((ulong)affinity % (ulong)_connections.Length));
+
+    private PipelinedConnection ConnectionAt(int slot)
     {
-        int slot = (int)((uint)Interlocked.Increment(ref _next) % (uint)_connections.Length);
         var connection = Volatile.Read(ref _connections[slot]);
         if (connection is not null && connection.Broken is null)
             return connection;

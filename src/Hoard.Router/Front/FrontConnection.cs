@@ -15,7 +15,8 @@ namespace Hoard.Router.Front;
 /// </summary>
 internal sealed class FrontConnection
 {
-    private static readonly byte[] CloseMarker = [];
+    // A distinct array (an empty one may be the shared Array.Empty): the writer tells it apart by reference.
+    private static readonly byte[] CloseMarker = "quit"u8.ToArray();
     private static readonly byte[] NoReply = [];
     private static readonly Task<byte[]> NoReplyTask = Task.FromResult(NoReply);
 
@@ -28,9 +29,12 @@ internal sealed class FrontConnection
     private int _end;
     private long _swallow;
 
-    public FrontConnection(Socket socket, RouterCore core)
+    private readonly long _id;
+
+    public FrontConnection(Socket socket, RouterCore core, long id)
     {
         _socket = socket;
+        _id = id;
         _core = core;
         _limits = ParserLimits.Default with { MaxValueLength = core.Options.MaxValueLength };
         _replies = Channel.CreateBounded<Task<byte[]>>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
@@ -214,6 +218,13 @@ internal sealed class FrontConnection
         }
     }
 
+    /// <summary>Routes a request on this connection's upstream connections, so its requests to a server stay in order.</summary>
+    private ValueTask<RouterReply> Route(RouterRequest request)
+    {
+        request.Affinity = _id;
+        return _core.RouteAsync(request);
+    }
+
     private static RouterOperation StorageOperation(TextCommandKind kind) => kind switch
     {
         TextCommandKind.Set => RouterOperation.Set,
@@ -226,7 +237,7 @@ internal sealed class FrontConnection
 
     private async Task<byte[]> Reply(RouterRequest request, bool noReply)
     {
-        var reply = await _core.RouteAsync(request).ConfigureAwait(false);
+        var reply = await Route(request).ConfigureAwait(false);
         return noReply ? NoReply : reply.Bytes;
     }
 
@@ -261,11 +272,11 @@ internal sealed class FrontConnection
         return Many(requests);
     }
 
-    private async Task<byte[]> Single(RouterRequest request) => (await _core.RouteAsync(request).ConfigureAwait(false)).Bytes;
+    private async Task<byte[]> Single(RouterRequest request) => (await Route(request).ConfigureAwait(false)).Bytes;
 
     private async Task<byte[]> Many(List<RouterRequest> requests)
     {
-        var replies = await Task.WhenAll(requests.Select(r => _core.RouteAsync(r).AsTask())).ConfigureAwait(false);
+        var replies = await Task.WhenAll(requests.Select(r => Route(r).AsTask())).ConfigureAwait(false);
         var output = new ArrayBufferWriter<byte>();
         foreach (var reply in replies)
         {
@@ -323,7 +334,7 @@ internal sealed class FrontConnection
 
     private async Task<byte[]> QuietMeta(RouterRequest request, TextCommandKind kind)
     {
-        var reply = await _core.RouteAsync(request).ConfigureAwait(false);
+        var reply = await Route(request).ConfigureAwait(false);
         var status = reply.Bytes.AsSpan() switch
         {
             var b when b.StartsWith("EN"u8) => MetaStatus.End,

@@ -22,6 +22,12 @@ public sealed class RouterRequest
 
     public RouterOperation Operation { get; }
 
+    /// <summary>
+    /// Which upstream connection carries the request: the client connection's number, so one client's requests
+    /// to a server share a connection and stay in order (a set then a get of the same key, pipelined).
+    /// </summary>
+    public long Affinity { get; internal set; }
+
     /// <summary>The key as routes hash it (a base64 meta key decoded).</summary>
     public byte[] Key { get; private init; }
 
@@ -98,19 +104,25 @@ public sealed class RouterRequest
         }
         return new(Operation, Key)
         {
-            Flags = Flags, Exptime = exptime, Value = Value, Cas = Cas, Delta = Delta, MetaFlags = flags, BinaryKey = BinaryKey,
+            Flags = Flags, Exptime = exptime, Value = Value, Cas = Cas, Delta = Delta, MetaFlags = flags, BinaryKey = BinaryKey, Affinity = Affinity,
         };
     }
 
     /// <summary>A copy with another key (a routing prefix taken off).</summary>
     public RouterRequest WithKey(byte[] key) => new(Operation, key)
     {
-        Flags = Flags, Exptime = Exptime, Value = Value, Cas = Cas, Delta = Delta, MetaFlags = MetaFlags, BinaryKey = BinaryKey,
+        Flags = Flags, Exptime = Exptime, Value = Value, Cas = Cas, Delta = Delta, MetaFlags = MetaFlags, BinaryKey = BinaryKey, Affinity = Affinity,
     };
 
-    /// <summary>A text <c>add</c> of a value found elsewhere (WarmUpRoute filling the cold pool).</summary>
-    public static RouterRequest AddOf(byte[] key, uint flags, long exptime, ReadOnlyMemory<byte> value) =>
-        Storage(RouterOperation.Add, key, flags, exptime, value);
+    /// <summary>A text <c>add</c> of this key with a value found elsewhere (WarmUpRoute filling the cold pool).</summary>
+    public RouterRequest AddOf(uint flags, long exptime, ReadOnlyMemory<byte> value) =>
+        new(RouterOperation.Add, Key) { Flags = flags, Exptime = exptime, Value = value, Affinity = Affinity };
+
+    /// <summary>A copy that travels on the upstream connection for <paramref name="affinity"/>.</summary>
+    public RouterRequest WithAffinity(long affinity) => new(Operation, Key)
+    {
+        Flags = Flags, Exptime = Exptime, Value = Value, Cas = Cas, Delta = Delta, MetaFlags = MetaFlags, BinaryKey = BinaryKey, Affinity = affinity,
+    };
 
     /// <summary>The request as bytes for an upstream server.</summary>
     public byte[] Serialize()

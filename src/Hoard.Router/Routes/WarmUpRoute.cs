@@ -29,7 +29,7 @@ public sealed class WarmUpRoute(RouteHandle cold, RouteHandle warm, long exptime
         if (warmReply.TryGetValue(out uint flags, out var value))
         {
             runtime.Statistics.WarmUpFill();
-            runtime.Detach(cold, RouterRequest.AddOf(request.Key, flags, exptime, value));
+            runtime.Detach(cold, request.AddOf(flags, exptime, value));
         }
         return warmReply;
     }

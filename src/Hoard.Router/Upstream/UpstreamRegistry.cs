@@ -14,6 +14,7 @@ public sealed class UpstreamRegistry : IAsyncDisposable
     private readonly RouterOptions _options;
     private readonly ILogger _logger;
     private readonly Timer _timeoutSweep;
+    private HashSet<string>? _inUse;
 
     public UpstreamRegistry(RouterOptions options, ILogger logger)
     {
@@ -49,19 +50,20 @@ public sealed class UpstreamRegistry : IAsyncDisposable
     public void Retain(IEnumerable<string> inUse, TimeSpan grace)
     {
         var keep = new HashSet<string>(inUse, StringComparer.Ordinal);
+        Volatile.Write(ref _inUse, keep);
         var unused = _servers.Where(p => !keep.Contains(p.Key)).Select(p => p.Key).ToList();
         if (unused.Count == 0)
             return;
-        _ = CloseLaterAsync(unused, keep, grace);
+        _ = CloseLaterAsync(unused, grace);
     }
 
-    private async Task CloseLaterAsync(List<string> names, HashSet<string> keep, TimeSpan grace)
+    private async Task CloseLaterAsync(List<string> names, TimeSpan grace)
     {
         await Task.Delay(grace).ConfigureAwait(false);
         foreach (var name in names)
         {
-            // A later config may have taken the server back; it stays then.
-            if (keep.Contains(name) || !_servers.TryRemove(name, out var server))
+            // A config loaded since may have taken the server back: what counts is the set in use now.
+            if (Volatile.Read(ref _inUse)?.Contains(name) == true || !_servers.TryRemove(name, out var server))
                 continue;
             await server.DisposeAsync().ConfigureAwait(false);
         }

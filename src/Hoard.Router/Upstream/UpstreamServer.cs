@@ -74,7 +74,7 @@ public sealed class UpstreamServer : IAsyncDisposable
         long started = Stopwatch.GetTimestamp();
         try
         {
-            var bytes = await ForwardAsync(request.Serialize(), request.Framing, request, cancellationToken).ConfigureAwait(false);
+            var bytes = await ForwardAsync(request.Serialize(), request.Framing, request, cancellationToken, request.Affinity).ConfigureAwait(false);
             RecordSuccess(started);
             return RouterReply.FromServer(bytes, request);
         }
@@ -95,11 +95,11 @@ public sealed class UpstreamServer : IAsyncDisposable
     }
 
     /// <summary>Sends ready-made bytes (flush_all, probes) and returns the reply bytes; throws <see cref="HoardException"/> on failure.</summary>
-    public async ValueTask<byte[]> ForwardAsync(byte[] request, ReplyFraming framing, object description, CancellationToken cancellationToken)
+    public async ValueTask<byte[]> ForwardAsync(byte[] request, ReplyFraming framing, object description, CancellationToken cancellationToken, long? affinity = null)
     {
         var operation = new ForwardOperation(request, framing, $"{description} to {Name}");
         operation.ObserveCancellation(cancellationToken);
-        _node.Connection().Send(operation);
+        (affinity is { } slot ? _node.Connection(slot) : _node.Connection()).Send(operation);
         return await operation.Task.ConfigureAwait(false);
     }
 
