@@ -31,12 +31,14 @@ public sealed class TextClient : IDisposable
         }
     }
 
-    public static TextClient Connect(int port)
+    public static TextClient Connect(int port) => Connect(System.Net.IPAddress.Loopback, port);
+
+    public static TextClient Connect(System.Net.IPAddress address, int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            socket.Connect("127.0.0.1", port);
+            socket.Connect(address, port);
         }
         catch
         {
