@@ -77,21 +77,30 @@ public sealed class HoardClient : IAsyncDisposable
     // ---- reads ----
 
     /// <summary>The item under <paramref name="key"/>, or null on a miss.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        CacheItem? item;
         if (_text)
+            return GetTextAsync(key, cancellationToken);
+        // The hot path: a pooled operation holding the key's bytes, awaited by the caller itself (it counts the
+        // hit or miss), so a get allocates only its value.
+        PooledGetOperation operation;
+        CacheNode node;
+        try
         {
-            var bytes = Key(key);
-            item = Single(await Run(bytes, new TextGetOperation([bytes], null), cancellationToken).ConfigureAwait(false));
+            operation = PooledGetOperation.Rent(key ?? throw new ArgumentNullException(nameof(key))) ?? throw InvalidKey(key);
+            node = PickNode(operation.Key);
         }
-        else
+        catch (Exception ex)
         {
-            // The hot path: a pooled operation holding the key's bytes, so a get allocates only its value.
-            var operation = PooledGetOperation.Rent(key ?? throw new ArgumentNullException(nameof(key))) ?? throw InvalidKey(key);
-            item = await Send(PickNode(operation.Key), operation, cancellationToken).ConfigureAwait(false);
+            return ValueTask.FromException<CacheItem?>(ex);
         }
+        return Send(node, operation, cancellationToken);
+    }
+
+    private async ValueTask<CacheItem?> GetTextAsync(string key, CancellationToken cancellationToken)
+    {
+        var bytes = Key(key);
+        var item = Single(await Run(bytes, new TextGetOperation([bytes], null), cancellationToken).ConfigureAwait(false));
         if (item is null)
             ClientMetrics.Miss();
         else
@@ -212,8 +221,26 @@ public sealed class HoardClient : IAsyncDisposable
     // ---- writes ----
 
     /// <summary>Stores <paramref name="value"/> (memcached's <c>set</c>); true when stored.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry = null, uint flags = 0, CancellationToken cancellationToken = default)
+    {
+        if (_text)
+            return SetTextAsync(key, value, expiry, flags, cancellationToken);
+        // The hot path, as for a get: the caller awaits the pooled operation's "stored" view directly.
+        PooledStoreOperation operation;
+        CacheNode node;
+        try
+        {
+            operation = PooledStoreOperation.Rent(key ?? throw new ArgumentNullException(nameof(key)), value, flags, Seconds(expiry), StoreMode.Set, 0) ?? throw InvalidKey(key);
+            node = PickNode(operation.Key);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<bool>(ex);
+        }
+        return Start(node, operation, cancellationToken) is { } failed ? Failed<bool>(failed, cancellationToken) : operation.Stored;
+    }
+
+    private async ValueTask<bool> SetTextAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry, uint flags, CancellationToken cancellationToken) =>
         await StoreAsync(StoreMode.Set, key, value, expiry, flags, cancellationToken).ConfigureAwait(false) == StoreResult.Stored;
 
     /// <summary>
@@ -491,30 +518,40 @@ public sealed class HoardClient : IAsyncDisposable
     private ValueTask<T> Run<T>(byte[] key, Operation<T> operation, CancellationToken cancellationToken) =>
         Send(PickNode(key), operation, cancellationToken);
 
-    // Pooled state machines: an await that does not complete at once (every one that waits for a reply)
-    // would otherwise allocate a box per call.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<T> Send<T>(CacheNode node, Operation<T> operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="operation"/> to <paramref name="node"/>; the caller awaits the operation itself.
+    /// No async state machine in between: even a pooled one is allocated again whenever the thread that
+    /// returns it (where the reply's continuation ran) is not the one that rents it (a caller blocking on the
+    /// result, as the synchronous <c>IDistributedCache</c> methods do).
+    /// </summary>
+    private ValueTask<T> Send<T>(CacheNode node, Operation<T> operation, CancellationToken cancellationToken) =>
+        Start(node, operation, cancellationToken) is { } failed ? Failed<T>(failed, cancellationToken) : operation.Task;
+
+    /// <summary>Queues <paramref name="operation"/> on a connection of <paramref name="node"/>; the error that stopped it, or null.</summary>
+    private Exception? Start<T>(CacheNode node, Operation<T> operation, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        operation.ObserveCancellation(cancellationToken);
-        node.Connection().Send(operation);
-        T result;
+        if (Volatile.Read(ref _disposed) != 0)
+            return new ObjectDisposedException(GetType().FullName);
+        if (cancellationToken.IsCancellationRequested)
+            return new OperationCanceledException(cancellationToken);
         try
         {
-            result = await operation.Task.ConfigureAwait(false);
+            operation.ObserveCancellation(cancellationToken);
+            operation.ReportTo(node);
+            node.Connection().Send(operation);
+            return null;
         }
-        catch (HoardException)
+        catch (Exception ex)
         {
-            ClientMetrics.Error(operation.Name);
-            throw;
+            return ex;
         }
-        ClientMetrics.Completed(operation.Name, operation.StartedTimestamp);
-        node.RecordSuccess();
-        operation.Release();
-        return result;
     }
+
+    /// <summary>A task failed with <paramref name="error"/> as an async method would return it (cancelled for a cancellation).</summary>
+    private static ValueTask<T> Failed<T>(Exception error, CancellationToken cancellationToken) =>
+        error is OperationCanceledException && cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<T>(cancellationToken)
+            : ValueTask.FromException<T>(error);
 
     private CacheNode PickNode(ReadOnlySpan<byte> key)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Tasks.Sources;
+using Hoard.Client.Diagnostics;
 using Hoard.Protocol.Text;
 
 namespace Hoard.Client.Connections;
@@ -10,6 +11,11 @@ namespace Hoard.Client.Connections;
 /// at the head of the stream. Completion is a <see cref="ValueTask{TResult}"/> over this object. A caller
 /// that gives up (cancellation) is answered at once, but the operation stays queued until its reply has been
 /// read and discarded, so the stream never loses its place.
+/// <para>
+/// The caller awaits this object itself (no async state machine in between), so what the client does when a
+/// request finishes — metrics, the node's health — happens here before the caller resumes, and a pooled
+/// operation returns to its pool when the caller takes its result.
+/// </para>
 /// </summary>
 internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPendingReply, IThreadPoolWorkItem
 {
@@ -23,10 +29,15 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
     private TResult? _result;
     private Exception? _error;
     private bool _completedByReply;
+    /// <summary>The node whose health and metrics this operation reports to; null when nobody asked.</summary>
+    private CacheNode? _reportTo;
 
     public long StartedTimestamp { get; private set; } = Stopwatch.GetTimestamp();
 
     public ValueTask<TResult> Task => new(this, _completion.Version);
+
+    /// <summary>The token of the current use, for other views of this operation's completion.</summary>
+    protected short Version => _completion.Version;
 
     /// <summary>A name for errors and logs: the command and key.</summary>
     public abstract string Describe();
@@ -73,6 +84,12 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
             _cancellation = token.UnsafeRegister(static (state, t) => ((Operation<TResult>)state!).Fail(new OperationCanceledException(t)), this);
     }
 
+    /// <summary>
+    /// When this operation finishes, records it in the client's metrics (duration or error) and a success
+    /// on <paramref name="node"/>'s health, before the caller resumes.
+    /// </summary>
+    public void ReportTo(CacheNode node) => _reportTo = node;
+
     public void Succeed(TResult result) => Finish(result, null, byReply: false);
 
     public void Fail(Exception error) => Finish(default, error, byReply: false);
@@ -91,19 +108,26 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
     void IThreadPoolWorkItem.Execute()
     {
         if (_error is { } error)
+        {
+            if (_reportTo is not null && error is HoardException)
+                ClientMetrics.Error(Name);
             _completion.SetException(error);
+        }
         else
+        {
+            if (_reportTo is { } node)
+            {
+                ClientMetrics.Completed(Name, StartedTimestamp);
+                node.RecordSuccess();
+                OnReportedSuccess(_result!);
+            }
             _completion.SetResult(_result!);
+        }
     }
 
-    /// <summary>
-    /// Called by the caller once it has the result. Only an operation answered by its reply can be reused:
-    /// one that was cancelled or failed may still be on a connection's queue, its reply still to come.
-    /// </summary>
-    public void Release()
+    /// <summary>More to record of a success reported to a node (after <see cref="ReportTo"/>).</summary>
+    protected virtual void OnReportedSuccess(TResult result)
     {
-        if (_completedByReply)
-            Recycle();
     }
 
     /// <summary>Returns a pooled operation to its pool; nothing for the others.</summary>
@@ -122,10 +146,25 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
         _result = default;
         _error = null;
         _completedByReply = false;
+        _reportTo = null;
         StartedTimestamp = Stopwatch.GetTimestamp();
     }
 
-    public TResult GetResult(short token) => _completion.GetResult(token);
+    /// <summary>
+    /// The caller takes the result (once, as with any <see cref="ValueTask{TResult}"/>). Only an operation
+    /// answered by its reply is then reused: one that was cancelled or failed may still be on a connection's
+    /// queue, its reply still to come.
+    /// </summary>
+    public TResult GetResult(short token)
+    {
+        var result = _completion.GetResult(token);
+        if (_completedByReply)
+        {
+            _completedByReply = false;
+            Recycle();
+        }
+        return result;
+    }
 
     public ValueTaskSourceStatus GetStatus(short token) => _completion.GetStatus(token);
 

@@ -24,7 +24,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     /// Only the receive loop and <see cref="Break"/> take from it, without the lock: the receive loop must not
     /// wait for a caller thread that was preempted while holding the lock.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentQueue<IPendingReply> _awaitingReply = new();
+    private readonly ReplyQueue _awaitingReply = new();
     private readonly Socket _socket;
     private OutputBuffer _filling = new();
     private OutputBuffer _sending = new();

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using System.Threading.Tasks.Sources;
+using Hoard.Client.Diagnostics;
 using Hoard.Protocol.Meta;
 using Hoard.Protocol.Text;
 
@@ -9,7 +11,7 @@ namespace Hoard.Client.Connections;
 /// <summary>
 /// The operations of the hot path (get and set one key), reused instead of allocated per call: each keeps its
 /// own buffer for the key's UTF-8 bytes. Only operations answered by their reply return to the pool (see
-/// <see cref="Operation{TResult}.Release"/>).
+/// <see cref="Operation{TResult}.GetResult"/>).
 /// </summary>
 internal static class OperationPool<T> where T : class, new()
 {
@@ -85,11 +87,23 @@ internal sealed class PooledGetOperation : Operation<CacheItem?>
     protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out CacheItem? result, out Exception? error) =>
         MetaGetOperation.Parse(buffer, out consumed, out result, out error, this);
 
+    protected override void OnReportedSuccess(CacheItem? result)
+    {
+        if (result is null)
+            ClientMetrics.Miss();
+        else
+            ClientMetrics.Hit();
+    }
+
     protected override void Recycle() => OperationPool<PooledGetOperation>.Return(this);
 }
 
-/// <summary>Pooled <c>ms key size F T [C] M</c>.</summary>
-internal sealed class PooledStoreOperation : Operation<StoreResult>
+/// <summary>
+/// Pooled <c>ms key size F T [C] M</c>. Awaitable as the server's answer (<see cref="Operation{TResult}.Task"/>)
+/// or as "stored or not" (<see cref="Stored"/>), so <c>SetAsync</c> needs no state machine to convert one to
+/// the other.
+/// </summary>
+internal sealed class PooledStoreOperation : Operation<StoreResult>, IValueTaskSource<bool>
 {
     private KeyBuffer _key;
     private ReadOnlyMemory<byte> _value;
@@ -101,6 +115,9 @@ internal sealed class PooledStoreOperation : Operation<StoreResult>
     public ReadOnlySpan<byte> Key => _key.Span;
 
     public override string Name => "store";
+
+    /// <summary>True when the server stored the value.</summary>
+    public ValueTask<bool> Stored => new(this, Version);
 
     public static PooledStoreOperation? Rent(string key, ReadOnlyMemory<byte> value, uint flags, long seconds, StoreMode mode, ulong cas)
     {
@@ -116,6 +133,8 @@ internal sealed class PooledStoreOperation : Operation<StoreResult>
     }
 
     public override string Describe() => "ms " + _key.Text;
+
+    bool IValueTaskSource<bool>.GetResult(short token) => GetResult(token) == StoreResult.Stored;
 
     public override void WriteRequest(IBufferWriter<byte> writer) =>
         MetaStoreOperation.Write(writer, _key.Span, _value.Span, _flags, _seconds, _mode, _cas);
