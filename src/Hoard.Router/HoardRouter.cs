@@ -34,6 +34,8 @@ public sealed class HoardRouter : IAsyncDisposable
     private readonly ConcurrentDictionary<long, (FrontConnection Connection, Task Task)> _connections = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _replayGate = new(1, 1);
+    // The poll and SIGHUP may both reload; one at a time, so the hash and the table in force agree.
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private RouterCore? _core;
     private MetricsEndpoint? _metrics;
     private byte[] _configHash = [];
@@ -154,10 +156,24 @@ public sealed class HoardRouter : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _replayGate.Dispose();
+        _reloadGate.Dispose();
     }
 
     /// <summary>Reads the config now (not waiting for the poll) and swaps it in if it changed; the error when it is invalid.</summary>
     public async Task<string?> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReloadOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    private async Task<string?> ReloadOnceAsync(CancellationToken cancellationToken)
     {
         (string Json, byte[] Hash) config;
         try
