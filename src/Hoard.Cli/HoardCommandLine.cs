@@ -20,7 +20,9 @@ internal static class HoardCommandLine
 
         // No @response files: "hoard server" arguments are memcached's and passed through untouched.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        // No termination timeout: System.CommandLine would otherwise end the process with 130/143 when a
+        // shutdown takes over 2 s; server, router and cluster handle SIGINT/SIGTERM themselves and exit 0.
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 
     public static RootCommand Create(IReadOnlyList<string> processArguments, TextWriter output, TextWriter error)
@@ -37,6 +39,9 @@ internal static class HoardCommandLine
         root.Add(LocateCommand.Create(output, error, () => Console.In));
         root.Add(BenchCommand.Create(output, error));
         root.Add(RouterCommand.Create(output, error));
+        root.Add(Stats.StatsCommand.Create(output, error));
+        root.Add(Stats.TopCommand.Create(output, error));
+        root.Add(Cluster.ClusterCommand.Create(output, error));
         return root;
     }
 
