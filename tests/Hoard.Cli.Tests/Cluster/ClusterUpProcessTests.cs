@@ -99,7 +99,7 @@ public sealed partial class ClusterUpProcessTests
             Assert.False(TestProcess.IsRunning(pid), $"node pid {pid} outlived a killed cluster process");
     }
 
-    [RouterFact]
+    [Fact]
     public void The_router_runs_over_the_nodes_and_is_a_row_of_the_table()
     {
         int basePort = FreePorts.FindConsecutive(3);
