@@ -469,19 +469,30 @@ public sealed class HoardClient : IAsyncDisposable
         }
         catch
         {
-            // Give the lease back at once (delete the placeholder if it is still ours) so the next caller
-            // tries, instead of everyone waiting for the lock to time out.
-            if (lease.Item is { Value.Length: 0 })
-                _ = Run(key, new MetaDeleteOperation(key, leaseCas), CancellationToken.None).AsTask();
+            GiveLeaseBack(key, lease, leaseCas);
             throw;
         }
+        // Nothing to cache: the lease goes back too, or every other caller would wait out the lock timeout.
         if (value is null)
+        {
+            GiveLeaseBack(key, lease, leaseCas);
             return value;
+        }
         var (bytes, flags) = _codec.Encode(value);
         // Stored over the placeholder (or the stale item) only if nobody changed it meanwhile: a delete after a
         // database write must win over a value computed from the data before that write.
         await Run(key, new MetaStoreOperation(key, bytes, flags, Seconds(expiry), StoreMode.Set, leaseCas), cancellationToken).ConfigureAwait(false);
         return value;
+    }
+
+    /// <summary>
+    /// Gives a lease back at once (deletes the placeholder if it is still ours) so the next caller computes,
+    /// instead of everyone waiting for the lock to time out.
+    /// </summary>
+    private void GiveLeaseBack(byte[] key, LeaseReply lease, ulong leaseCas)
+    {
+        if (lease.Item is { Value.Length: 0 })
+            _ = Run(key, new MetaDeleteOperation(key, leaseCas), CancellationToken.None).AsTask();
     }
 
     private Operation<StoreResult> StoreOperation(byte[] key, ReadOnlyMemory<byte> value, uint flags, long seconds, StoreMode mode, ulong cas) =>

@@ -88,6 +88,15 @@ public abstract class GetOrCreateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_factory_returning_null_gives_the_lease_back_so_the_next_caller_tries_at_once()
+    {
+        Assert.Null(await _first.GetOrCreateAsync<string?>("absent", _ => ValueTask.FromResult<string?>(null), TimeSpan.FromMinutes(1)));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("found later", await _second.GetOrCreateAsync("absent", _ => ValueTask.FromResult("found later"), TimeSpan.FromMinutes(1)));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), "the second caller waited for the lock to time out");
+    }
+
+    [Fact]
     public async Task A_delete_while_the_winner_computes_is_not_overwritten_by_the_old_data()
     {
         var gate = new TaskCompletionSource();
