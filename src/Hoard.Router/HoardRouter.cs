@@ -56,7 +56,7 @@ public sealed class HoardRouter : IAsyncDisposable
         if (_deleteLog is { SkippedLines: > 0 } log)
             RouterLog.DeleteLogProblem(_logger, log.Path, $"{log.SkippedLines} unreadable lines skipped");
         _runtime = new RouteRuntime(options, new RouterStatistics(), _deleteLog, _logger);
-        _registry.ServerCameBack += server => _ = ReplayDeletesAsync(server);
+        _registry.BeforeReturn = ReplayDeletesAsync;
     }
 
     public string Version { get; }

@@ -27,17 +27,18 @@ public sealed class UpstreamRegistry : IAsyncDisposable
 
     public IReadOnlyCollection<UpstreamServer> Servers => (IReadOnlyCollection<UpstreamServer>)_servers.Values;
 
-    /// <summary>Raised when any server comes back from TKO.</summary>
-    public event Action<UpstreamServer>? ServerCameBack;
+    /// <summary>Run for a server back from TKO before it takes requests again (see <see cref="UpstreamServer.BeforeReturn"/>).</summary>
+    public Func<UpstreamServer, Task>? BeforeReturn { get; set; }
 
     public UpstreamServer Get(ServerEndPoint server)
     {
         ArgumentNullException.ThrowIfNull(server);
         return _servers.GetOrAdd(server.HostPort, _ =>
         {
-            var upstream = new UpstreamServer(server, _options, _logger);
-            upstream.CameBack += s => ServerCameBack?.Invoke(s);
-            return upstream;
+            return new UpstreamServer(server, _options, _logger)
+            {
+                BeforeReturn = s => BeforeReturn?.Invoke(s) ?? Task.CompletedTask,
+            };
         });
     }
 

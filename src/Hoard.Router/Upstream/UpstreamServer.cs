@@ -60,8 +60,11 @@ public sealed class UpstreamServer : IAsyncDisposable
 
     public TimeSpan InStateFor => Stopwatch.GetElapsedTime(Interlocked.Read(ref _stateChangedTimestamp));
 
-    /// <summary>Raised when the server comes back from TKO (the delete log replays then).</summary>
-    public event Action<UpstreamServer>? CameBack;
+    /// <summary>
+    /// Run when a probe succeeds, before the server takes requests again: the delete log replays here, so no
+    /// client reads a value deleted during the outage.
+    /// </summary>
+    public Func<UpstreamServer, Task>? BeforeReturn { get; set; }
 
     /// <summary>Sends <paramref name="request"/> and returns the server's reply, or an error reply (never throws for the server's faults).</summary>
     public async ValueTask<RouterReply> SendAsync(RouterRequest request, CancellationToken cancellationToken)
@@ -144,11 +147,12 @@ public sealed class UpstreamServer : IAsyncDisposable
                 var reply = await ForwardAsync("version\r\n"u8.ToArray(), ReplyFraming.Line, "version probe", token).ConfigureAwait(false);
                 if (reply.AsSpan().StartsWith("VERSION"u8))
                 {
+                    if (BeforeReturn is { } before)
+                        await before(this).ConfigureAwait(false);
                     Volatile.Write(ref _consecutiveFailures, 0);
                     Interlocked.Exchange(ref _stateChangedTimestamp, Stopwatch.GetTimestamp());
                     Volatile.Write(ref _state, (int)UpstreamState.Up);
                     RouterLog.ServerBack(_logger, Name);
-                    CameBack?.Invoke(this);
                     return;
                 }
             }
