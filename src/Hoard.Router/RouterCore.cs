@@ -66,6 +66,7 @@ internal sealed class RouterCore
         Volatile.Write(ref _lastReloadError, reason);
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RouterReply> RouteAsync(RouterRequest request)
     {
         Statistics.Command(request.Operation);

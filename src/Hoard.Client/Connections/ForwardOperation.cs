@@ -17,27 +17,53 @@ public enum ReplyFraming : byte
     Meta,
 }
 
-/// <summary>
-/// A request written as ready-made bytes whose reply is handed back as bytes: the router's way of passing a
-/// request through a pipelined connection without turning it into a typed call and back.
-/// </summary>
-internal sealed class ForwardOperation(ReadOnlyMemory<byte> request, ReplyFraming framing, string description) : Operation<byte[]>
+/// <summary>A request that writes its own bytes (the router's requests), and says how its reply is framed.</summary>
+public interface IForwardedRequest
 {
+    ReplyFraming Framing { get; }
+
+    /// <summary>Writes the request as the server should receive it.</summary>
+    void WriteTo(IBufferWriter<byte> writer);
+}
+
+/// <summary>A request that is ready-made bytes (probes, replayed deletes, flush_all).</summary>
+public sealed class RawRequest(byte[] bytes, ReplyFraming framing, string name) : IForwardedRequest
+{
+    public ReplyFraming Framing { get; } = framing;
+
+    public void WriteTo(IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(bytes);
+    }
+
+    public override string ToString() => name;
+}
+
+/// <summary>
+/// A request whose reply is handed back as bytes: the router's way of passing a request through a pipelined
+/// connection without turning it into a typed call and back. The request writes itself straight into the
+/// connection's send buffer; its description is made only if an error needs it.
+/// </summary>
+internal sealed class ForwardOperation(IForwardedRequest request, string target) : Operation<byte[]>
+{
+    private readonly ReplyFraming _framing = request.Framing;
+
     public override string Name => "forward";
 
-    public override string Describe() => description;
+    public override string Describe() => $"{request} to {target}";
 
-    public override void WriteRequest(IBufferWriter<byte> writer) => writer.Write(request.Span);
+    public override void WriteRequest(IBufferWriter<byte> writer) => request.WriteTo(writer);
 
     protected override ParseStatus ParseReply(ReadOnlySpan<byte> buffer, out int consumed, out byte[]? result, out Exception? error)
     {
         error = null;
         result = null;
-        var status = FindEnd(buffer, framing, out consumed);
+        var status = FindEnd(buffer, _framing, out consumed);
         if (status == ParseStatus.Complete)
             result = buffer[..consumed].ToArray();
         else if (status == ParseStatus.Error)
-            error = new HoardProtocolException($"malformed reply to {description}");
+            error = new HoardProtocolException($"malformed reply to {Describe()}");
         return status;
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Hoard.Protocol.Meta;
@@ -18,11 +19,10 @@ internal sealed class FrontConnection
     // A distinct array (an empty one may be the shared Array.Empty): the writer tells it apart by reference.
     private static readonly byte[] CloseMarker = "quit"u8.ToArray();
     private static readonly byte[] NoReply = [];
-    private static readonly Task<byte[]> NoReplyTask = Task.FromResult(NoReply);
 
     private readonly Socket _socket;
     private readonly RouterCore _core;
-    private readonly Channel<Task<byte[]>> _replies;
+    private readonly Channel<ValueTask<byte[]>> _replies;
     private readonly ParserLimits _limits;
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
@@ -37,7 +37,7 @@ internal sealed class FrontConnection
         _id = id;
         _core = core;
         _limits = ParserLimits.Default with { MaxValueLength = core.Options.MaxValueLength };
-        _replies = Channel.CreateBounded<Task<byte[]>>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
+        _replies = Channel.CreateBounded<ValueTask<byte[]>>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -109,7 +109,7 @@ internal sealed class FrontConnection
                 var status = ParseNext(out var reply, out bool quit);
                 if (status == ParseStatus.Incomplete)
                     break;
-                await _replies.Writer.WriteAsync(reply!, cancellationToken).ConfigureAwait(false);
+                await _replies.Writer.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
                 if (quit)
                     return;
             }
@@ -117,9 +117,9 @@ internal sealed class FrontConnection
     }
 
     /// <summary>Parses the next request in the buffer and starts it; its reply (or its error) comes back as a task.</summary>
-    private ParseStatus ParseNext(out Task<byte[]>? reply, out bool quit)
+    private ParseStatus ParseNext(out ValueTask<byte[]> reply, out bool quit)
     {
-        reply = null;
+        reply = default;
         quit = false;
         var status = TextCommandParser.TryParse(_buffer.AsSpan(_start, _end - _start), in _limits, out var command, out int consumed);
         if (status == ParseStatus.Incomplete)
@@ -129,13 +129,13 @@ internal sealed class FrontConnection
         {
             // A value too large is refused at once; its data block is skipped as it arrives, never buffered.
             _swallow = command.SwallowBytes;
-            reply = Task.FromResult(ErrorReply(command));
+            reply = ValueTask.FromResult(ErrorReply(command));
             return status;
         }
         if (command.Kind == TextCommandKind.Quit)
         {
             quit = true;
-            reply = Task.FromResult(CloseMarker);
+            reply = ValueTask.FromResult(CloseMarker);
             return status;
         }
         reply = Dispatch(ref command);
@@ -160,7 +160,7 @@ internal sealed class FrontConnection
         Array.Resize(ref _buffer, _buffer.Length * 2);
     }
 
-    private Task<byte[]> Dispatch(ref TextCommand command)
+    private ValueTask<byte[]> Dispatch(ref TextCommand command)
     {
         switch (command.Kind)
         {
@@ -196,25 +196,25 @@ internal sealed class FrontConnection
             case TextCommandKind.MetaDebug:
                 return Meta(ref command);
             case TextCommandKind.MetaNoOp:
-                return Task.FromResult("MN\r\n"u8.ToArray());
+                return ValueTask.FromResult("MN\r\n"u8.ToArray());
             case TextCommandKind.Version:
-                return Task.FromResult(Encoding.ASCII.GetBytes($"VERSION {_core.Version}\r\n"));
+                return ValueTask.FromResult(Encoding.ASCII.GetBytes($"VERSION {_core.Version}\r\n"));
             case TextCommandKind.Verbosity:
-                return command.NoReply ? NoReplyTask : Task.FromResult("OK\r\n"u8.ToArray());
+                return command.NoReply ? new ValueTask<byte[]>(NoReply) : ValueTask.FromResult("OK\r\n"u8.ToArray());
             case TextCommandKind.Stats:
-                return Task.FromResult(_core.Stats(Encoding.ASCII.GetString(command.Arguments).Trim()));
+                return ValueTask.FromResult(_core.Stats(Encoding.ASCII.GetString(command.Arguments).Trim()));
             case TextCommandKind.FlushAll:
             {
                 var flush = _core.FlushAllAsync(Encoding.ASCII.GetString(command.Arguments).Trim());
-                return command.NoReply ? Silence(flush) : flush;
+                return command.NoReply ? Silence(flush) : new ValueTask<byte[]>(flush);
             }
             case TextCommandKind.Shutdown:
-                return Task.FromResult("ERROR: shutdown not enabled\r\n"u8.ToArray());
+                return ValueTask.FromResult("ERROR: shutdown not enabled\r\n"u8.ToArray());
             case TextCommandKind.CacheMemLimit:
             case TextCommandKind.RefreshCerts:
-                return Task.FromResult("SERVER_ERROR a server command: send it to the servers, not the router\r\n"u8.ToArray());
+                return ValueTask.FromResult("SERVER_ERROR a server command: send it to the servers, not the router\r\n"u8.ToArray());
             default:
-                return Task.FromResult("ERROR\r\n"u8.ToArray());
+                return ValueTask.FromResult("ERROR\r\n"u8.ToArray());
         }
     }
 
@@ -235,20 +235,21 @@ internal sealed class FrontConnection
         _ => RouterOperation.Cas,
     };
 
-    private async Task<byte[]> Reply(RouterRequest request, bool noReply)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<byte[]> Reply(RouterRequest request, bool noReply)
     {
         var reply = await Route(request).ConfigureAwait(false);
         return noReply ? NoReply : reply.Bytes;
     }
 
-    private static async Task<byte[]> Silence(Task<byte[]> reply)
+    private static async ValueTask<byte[]> Silence(Task<byte[]> reply)
     {
         await reply.ConfigureAwait(false);
         return NoReply;
     }
 
     /// <summary>get/gets/gat/gats: one routed request per key (keys may live on different servers), answered as one reply.</summary>
-    private Task<byte[]> Retrieve(TextCommandKind kind, ReadOnlySpan<byte> keys, long exptime)
+    private ValueTask<byte[]> Retrieve(TextCommandKind kind, ReadOnlySpan<byte> keys, long exptime)
     {
         var operation = kind switch
         {
@@ -262,19 +263,20 @@ internal sealed class FrontConnection
         while (tokens.TryNext(out var key))
         {
             if (key.Length > TextCommandParser.MaxKeyLength || !TextCommandParser.IsValidKey(key, _limits.LenientKeys))
-                return Task.FromResult("CLIENT_ERROR bad command line format\r\n"u8.ToArray());
+                return ValueTask.FromResult("CLIENT_ERROR bad command line format\r\n"u8.ToArray());
             requests.Add(RouterRequest.Retrieval(operation, key.ToArray(), exptime));
         }
         if (requests.Count == 0)
-            return Task.FromResult("END\r\n"u8.ToArray());
+            return ValueTask.FromResult("END\r\n"u8.ToArray());
         if (requests.Count == 1)
             return Single(requests[0]);
         return Many(requests);
     }
 
-    private async Task<byte[]> Single(RouterRequest request) => (await Route(request).ConfigureAwait(false)).Bytes;
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<byte[]> Single(RouterRequest request) => (await Route(request).ConfigureAwait(false)).Bytes;
 
-    private async Task<byte[]> Many(List<RouterRequest> requests)
+    private async ValueTask<byte[]> Many(List<RouterRequest> requests)
     {
         var replies = await Task.WhenAll(requests.Select(r => Route(r).AsTask())).ConfigureAwait(false);
         var output = new ArrayBufferWriter<byte>();
@@ -290,7 +292,7 @@ internal sealed class FrontConnection
         return output.WrittenSpan.ToArray();
     }
 
-    private Task<byte[]> Meta(ref TextCommand command)
+    private ValueTask<byte[]> Meta(ref TextCommand command)
     {
         var kind = command.Kind;
         // A heap buffer: the decoded key outlives this frame (it is copied into the request below anyway).
@@ -311,7 +313,7 @@ internal sealed class FrontConnection
             quiet = flags.Quiet;
         }
         if (error != MetaError.None)
-            return Task.FromResult(error.Reply(kind).ToArray());
+            return ValueTask.FromResult(error.Reply(kind).ToArray());
         var tokens = new List<string>();
         var reader = new KeyTokenizer(command.Arguments);
         while (reader.TryNext(out var token))
@@ -332,7 +334,7 @@ internal sealed class FrontConnection
         return quiet ? QuietMeta(request, kind) : Single(request);
     }
 
-    private async Task<byte[]> QuietMeta(RouterRequest request, TextCommandKind kind)
+    private async ValueTask<byte[]> QuietMeta(RouterRequest request, TextCommandKind kind)
     {
         var reply = await Route(request).ConfigureAwait(false);
         var status = reply.Bytes.AsSpan() switch

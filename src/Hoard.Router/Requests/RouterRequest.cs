@@ -12,7 +12,7 @@ namespace Hoard.Router.Requests;
 /// Written upstream in the protocol it arrived in; a meta request keeps its flags as sent (minus <c>q</c>, since
 /// the router must see every reply to keep the stream in step, and answers quietly itself).
 /// </summary>
-public sealed class RouterRequest
+public sealed class RouterRequest : IForwardedRequest
 {
     private RouterRequest(RouterOperation operation, byte[] key)
     {
@@ -131,6 +131,8 @@ public sealed class RouterRequest
         Write(writer);
         return writer.WrittenSpan.ToArray();
     }
+
+    public void WriteTo(IBufferWriter<byte> writer) => Write(writer);
 
     public void Write(IBufferWriter<byte> writer)
     {

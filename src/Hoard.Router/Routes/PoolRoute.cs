@@ -41,19 +41,19 @@ public sealed class PoolRoute : RouteHandle
         return members.Servers[IndexOf(key, members)];
     }
 
-    public override async ValueTask<RouterReply> RouteAsync(RouterRequest request, CancellationToken cancellationToken)
+    public override ValueTask<RouterReply> RouteAsync(RouterRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var server = Locate(request.Key);
         if (server is null)
-            return RouterReply.Failure(ReplyResult.LocalError, $"pool {Pool.Name} has no servers" + (Pool.Discovery is { } d ? $" (discovery {d} found none yet)" : ""));
+            return ValueTask.FromResult(RouterReply.Failure(ReplyResult.LocalError, $"pool {Pool.Name} has no servers" + (Pool.Discovery is { } d ? $" (discovery {d} found none yet)" : "")));
         foreach (var shadow in _shadows)
         {
             double fraction = KeyHashing.Fraction(request.Key);
             if (fraction >= shadow.From && fraction < shadow.To)
                 _runtime.Detach(shadow.Target, request);
         }
-        return await _runtime.SendAsync(server, request, cancellationToken).ConfigureAwait(false);
+        return _runtime.SendAsync(server, request, cancellationToken);
     }
 
     private int IndexOf(ReadOnlySpan<byte> key, UpstreamPool.Members members)

@@ -21,14 +21,20 @@ public sealed class RouteRuntime(RouterOptions options, RouterStatistics statist
     /// Sends <paramref name="request"/> to one server. A delete that cannot be delivered (server down, timeout)
     /// goes into the delete log when there is one, and counts as done: the log delivers it when the server is back.
     /// </summary>
-    public async ValueTask<RouterReply> SendAsync(UpstreamServer server, RouterRequest request, CancellationToken cancellationToken)
+    public ValueTask<RouterReply> SendAsync(UpstreamServer server, RouterRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(request);
         Statistics.RequestSent();
+        return DeleteLog is { } log && request.Group == OperationGroup.Deletes
+            ? SendDeleteAsync(server, request, log, cancellationToken)
+            : server.SendAsync(request, cancellationToken);
+    }
+
+    private async ValueTask<RouterReply> SendDeleteAsync(UpstreamServer server, RouterRequest request, DeleteLog log, CancellationToken cancellationToken)
+    {
         var reply = await server.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (reply.IsError)
-            Statistics.UpstreamError();
-        if (DeleteLog is { } log && request.Group == OperationGroup.Deletes
-            && reply.Result is ReplyResult.ConnectError or ReplyResult.Timeout or ReplyResult.Tko)
+        if (reply.Result is ReplyResult.ConnectError or ReplyResult.Timeout or ReplyResult.Tko)
         {
             log.Append(server.Name, request);
             RouterLog.DeleteLogged(Logger, request.KeyText, server.Name, reply.Error ?? reply.Result.ErrorName());

@@ -12,7 +12,6 @@ public sealed class RouterStatistics
     private long _getHits;
     private long _getMisses;
     private long _requestsOut;
-    private long _upstreamErrors;
     private long _asyncErrors;
     private long _failovers;
     private long _warmUpFills;
@@ -53,10 +52,6 @@ public sealed class RouterStatistics
     public void RequestSent() => Interlocked.Increment(ref _requestsOut);
 
     public long RequestsOut => Interlocked.Read(ref _requestsOut);
-
-    public void UpstreamError() => Interlocked.Increment(ref _upstreamErrors);
-
-    public long UpstreamErrors => Interlocked.Read(ref _upstreamErrors);
 
     /// <summary>Error replies the router's clients received.</summary>
     public long ErrorReplies => Interlocked.Read(ref _errorReplies);

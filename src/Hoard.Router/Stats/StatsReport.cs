@@ -30,7 +30,7 @@ internal static class StatsReport
             ("get_hits", N(s.GetHits)),
             ("get_misses", N(s.GetMisses)),
             ("requests_out", N(s.RequestsOut)),
-            ("upstream_errors", N(s.UpstreamErrors)),
+            ("upstream_errors", N(servers.Sum(x => x.Errors))),
             ("error_replies", N(s.ErrorReplies)),
             ("async_errors", N(s.AsyncErrors)),
             ("failovers", N(s.Failovers)),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Hoard.Client;
 using Hoard.Client.Connections;
 using Hoard.Client.Distribution;
@@ -67,6 +68,7 @@ public sealed class UpstreamServer : IAsyncDisposable
     public Func<UpstreamServer, Task>? BeforeReturn { get; set; }
 
     /// <summary>Sends <paramref name="request"/> and returns the server's reply, or an error reply (never throws for the server's faults).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RouterReply> SendAsync(RouterRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -77,7 +79,11 @@ public sealed class UpstreamServer : IAsyncDisposable
         long started = Stopwatch.GetTimestamp();
         try
         {
-            var bytes = await ForwardAsync(request.Serialize(), request.Framing, request, cancellationToken, request.Affinity).ConfigureAwait(false);
+            var operation = new ForwardOperation(request, Name);
+            operation.ObserveCancellation(cancellationToken);
+            // One client connection's requests share an upstream connection, so they stay in order.
+            _node.Connection(request.Affinity).Send(operation);
+            var bytes = await operation.Task.ConfigureAwait(false);
             RecordSuccess(started);
             return RouterReply.FromServer(bytes, request);
         }
@@ -97,12 +103,12 @@ public sealed class UpstreamServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends ready-made bytes (flush_all, probes) and returns the reply bytes; throws <see cref="HoardException"/> on failure.</summary>
-    public async ValueTask<byte[]> ForwardAsync(byte[] request, ReplyFraming framing, object description, CancellationToken cancellationToken, long? affinity = null)
+    /// <summary>Sends ready-made bytes (flush_all, probes, replayed deletes) and returns the reply bytes; throws <see cref="HoardException"/> on failure.</summary>
+    public async ValueTask<byte[]> ForwardAsync(byte[] request, ReplyFraming framing, string description, CancellationToken cancellationToken)
     {
-        var operation = new ForwardOperation(request, framing, $"{description} to {Name}");
+        var operation = new ForwardOperation(new RawRequest(request, framing, description), Name);
         operation.ObserveCancellation(cancellationToken);
-        (affinity is { } slot ? _node.Connection(slot) : _node.Connection()).Send(operation);
+        _node.Connection().Send(operation);
         return await operation.Task.ConfigureAwait(false);
     }
 
