@@ -13,6 +13,9 @@ public sealed class DnsDiscoveryTests
     private const string Service = "mycache-hoard.default.svc.cluster.local";
     private const string SrvName = "_memcache._tcp." + Service;
     private static readonly TimeSpan FastInterval = TimeSpan.FromMilliseconds(200);
+    // Far above a lookup's real time: on a loaded test machine dnsmasq can take seconds to answer, and a first
+    // lookup that times out leaves the list empty until the next one, a minute later in some tests.
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(15);
 
     private static string PodName(int i) => $"mycache-hoard-{i}.mycache-hoard.default.svc.cluster.local";
 
@@ -31,7 +34,7 @@ public sealed class DnsDiscoveryTests
     public async Task Dns_discovery_follows_the_headless_service_from_3_to_4_to_2_pods()
     {
         using var dns = await DnsmasqServer.StartAsync(Pods(0, 1, 2));
-        await using var discovery = new DnsServerDiscovery(Service, 11311, FastInterval, dns.EndPoint);
+        await using var discovery = new DnsServerDiscovery(Service, 11311, FastInterval, dns.EndPoint, LookupTimeout);
         var changes = new List<int>();
         discovery.Changed += list =>
         {
@@ -99,7 +102,7 @@ public sealed class DnsDiscoveryTests
     public async Task Srv_discovery_follows_the_records_from_3_to_4_to_2_pods()
     {
         using var dns = await DnsmasqServer.StartAsync(Pods(0, 1, 2, 3), Srv(33, 0, 1, 2));
-        await using var discovery = new SrvServerDiscovery(SrvName, FastInterval, dns.EndPoint);
+        await using var discovery = new SrvServerDiscovery(SrvName, FastInterval, dns.EndPoint, LookupTimeout);
         await discovery.StartAsync();
         // Kubernetes-style equal weights (33 each) become 1 each: the same ring as a plain list.
         Assert.Equal(Expected(11211, 0, 1, 2), discovery.Current.Select(s => s.ToString()));
@@ -126,7 +129,7 @@ public sealed class DnsDiscoveryTests
             ],
         };
         using var dns = await DnsmasqServer.StartAsync(Pods(0, 1, 2, 3), srv);
-        await using var discovery = new SrvServerDiscovery(SrvName, TimeSpan.FromMinutes(1), dns.EndPoint);
+        await using var discovery = new SrvServerDiscovery(SrvName, TimeSpan.FromMinutes(1), dns.EndPoint, LookupTimeout);
         await discovery.StartAsync();
 
         var servers = discovery.Current;
@@ -150,7 +153,7 @@ public sealed class DnsDiscoveryTests
             ],
         };
         using var dns = await DnsmasqServer.StartAsync(Pods(0, 1), srv, $"cname=alias.mycache-hoard.default.svc.cluster.local,{PodName(1)}\n");
-        await using var discovery = new SrvServerDiscovery(SrvName, TimeSpan.FromMinutes(1), dns.EndPoint);
+        await using var discovery = new SrvServerDiscovery(SrvName, TimeSpan.FromMinutes(1), dns.EndPoint, LookupTimeout);
         await discovery.StartAsync();
         Assert.True(discovery.LastError is null, $"{discovery.LastError}\n{dns.Log}");
         Assert.Equal(["127.0.0.11:11211", "127.0.0.12:11212"], discovery.Current.Select(s => s.ToString()));
@@ -162,7 +165,7 @@ public sealed class DnsDiscoveryTests
     public async Task Srv_discovery_can_keep_the_target_names()
     {
         using var dns = await DnsmasqServer.StartAsync(Pods(0, 1), Srv(50, 0, 1));
-        await using var discovery = new SrvServerDiscovery(SrvName, TimeSpan.FromMinutes(1), dns.EndPoint) { UseTargetNames = true };
+        await using var discovery = new SrvServerDiscovery(SrvName, TimeSpan.FromMinutes(1), dns.EndPoint, LookupTimeout) { UseTargetNames = true };
         await discovery.StartAsync();
         Assert.Equal([$"{PodName(0)}:11211", $"{PodName(1)}:11211"], discovery.Current.Select(s => s.ToString()));
     }
