@@ -51,6 +51,9 @@ internal sealed class ForwardOperation(IForwardedRequest request, string target)
 
     public override string Name => "forward";
 
+    // The router's continuations only classify the reply and queue it for the client connection.
+    protected override bool CompletesInline => true;
+
     public override string Describe() => $"{request} to {target}";
 
     public override void WriteRequest(IBufferWriter<byte> writer) => request.WriteTo(writer);

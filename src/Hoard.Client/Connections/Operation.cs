@@ -102,8 +102,18 @@ internal abstract class Operation<TResult> : IValueTaskSource<TResult>, IPending
         _result = result;
         _error = error;
         _completedByReply = byReply;
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (byReply && CompletesInline)
+            ((IThreadPoolWorkItem)this).Execute();
+        else
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
+
+    /// <summary>
+    /// Whether a reply completes the caller on the I/O thread that read it, without a hop to the thread pool.
+    /// Only for callers whose continuations are short and never block (the router's): anything slow there
+    /// holds up every other reply on the connection.
+    /// </summary>
+    protected virtual bool CompletesInline => false;
 
     void IThreadPoolWorkItem.Execute()
     {
