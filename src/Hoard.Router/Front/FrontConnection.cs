@@ -42,6 +42,9 @@ internal sealed class FrontConnection
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // The idle writer wakes on the reader's thread instead of a thread-pool hop per request: it only
+            // looks at the new reply and, as that is still on its way, waits for it.
+            AllowSynchronousContinuations = true,
         });
     }
 
