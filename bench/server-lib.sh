@@ -24,3 +24,26 @@ stop_server() {
     SERVER_PID=""
   fi
 }
+
+# free_port: prints a TCP port on 127.0.0.1 that nothing uses right now (the kernel's choice for a bind to port 0),
+# for servers that cannot pick their own port and report it (nutcracker).
+free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_for_port NAME PORT: waits until SERVER_PID accepts connections on 127.0.0.1:PORT; dies with the server's
+# log ($WORK/NAME.log) if it exits first. For servers told their port rather than reporting it.
+wait_for_port() {
+  local name=$1 port=$2
+  for _ in $(seq 1 400); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; die "$name exited at start"; }
+    sleep 0.05
+  done
+  die "$name did not listen on port $port within 20s"
+}
+
+# cpu_ticks PID: user + system CPU time the process has used so far, in clock ticks (getconf CLK_TCK per second).
+cpu_ticks() {
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}

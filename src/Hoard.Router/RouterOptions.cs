@@ -58,6 +58,12 @@ public sealed class RouterOptions
 
     public int Backlog { get; init; } = 1024;
 
+    /// <summary>
+    /// Accept keys with control characters, as memcached 1.6 does (protocol.txt forbids them; memcaslap sends
+    /// them). The server's <c>-o lenient_keys</c>; off by default.
+    /// </summary>
+    public bool LenientKeys { get; init; }
+
     /// <summary>Largest value accepted from a client (memcached's <c>-I</c>); larger ones are refused unread.</summary>
     public int MaxValueLength { get; init; } = 1024 * 1024;
 

@@ -33,12 +33,13 @@ internal static class RouterCommand
         var metrics = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics on http://*:PORT/metrics" };
         var maxConnections = new Option<int>("--max-conns", "-c") { Description = "Client connections accepted at most", DefaultValueFactory = _ => 65536 };
         var maxValue = new Option<int>("--max-item-size", "-I") { Description = "Largest value accepted from clients, in bytes", DefaultValueFactory = _ => 1024 * 1024 };
+        var lenient = new Option<bool>("--lenient-keys") { Description = "Accept keys with control characters, as memcached does (hoard server's -o lenient_keys)" };
         var verbose = new Option<int>("--verbose", "-v") { Description = "Log more: 1 info, 2 debug", DefaultValueFactory = _ => 0 };
 
         var command = new Command("router", "Run an mcrouter-style memcached proxy: pooled connections, routing, failover, replication, warm-up.")
         {
             config, port, listen, threads, connections, timeout, tko, probeInitial, probeMax, missOnError, flush, deleteLog,
-            routePrefix, metrics, maxConnections, maxValue, verbose,
+            routePrefix, metrics, maxConnections, maxValue, lenient, verbose,
         };
         command.Options.Add(new HelpOption());
         command.SetAction((parse, cancellationToken) =>
@@ -65,6 +66,7 @@ internal static class RouterCommand
                 MetricsPort = parse.GetValue(metrics),
                 MaxConnections = parse.GetValue(maxConnections),
                 MaxValueLength = parse.GetValue(maxValue),
+                LenientKeys = parse.GetValue(lenient),
             };
             return RunAsync(options, parse.GetValue(verbose), output, error);
         });

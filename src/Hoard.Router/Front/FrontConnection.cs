@@ -36,7 +36,7 @@ internal sealed class FrontConnection
         _socket = socket;
         _id = id;
         _core = core;
-        _limits = ParserLimits.Default with { MaxValueLength = core.Options.MaxValueLength };
+        _limits = ParserLimits.Default with { MaxValueLength = core.Options.MaxValueLength, LenientKeys = core.Options.LenientKeys };
         _replies = Channel.CreateBounded<ValueTask<byte[]>>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
         {
             SingleReader = true,
