@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Hoard.Client;
@@ -85,6 +86,81 @@ internal sealed class RouterCore
             reply = RouterReply.Miss(request);
         Statistics.Replied(request, reply);
         return reply;
+    }
+
+    /// <summary>
+    /// A text multi-get whose keys all take the same PoolRoute (the common case): the keys of each server travel
+    /// as one <c>get k1 k2 ...</c>, as twemproxy sends them, instead of one request per key; the reply lists the
+    /// hits in the order the keys were asked. Null when the keys take other routes: they are then routed one by one.
+    /// </summary>
+    public async ValueTask<byte[]?> TryRetrieveBatchedAsync(IReadOnlyList<RouterRequest> requests, long affinity)
+    {
+        var table = Table;
+        if (table.HasAliases || table.Default is not PoolRoute { HasShadows: false } pool)
+            return null;
+        var groups = new Dictionary<UpstreamServer, List<byte[]>>();
+        foreach (var request in requests)
+        {
+            var server = pool.Locate(request.Key);
+            if (server is null)
+                return null;
+            if (!groups.TryGetValue(server, out var keys))
+                groups[server] = keys = [];
+            keys.Add(request.Key);
+            Statistics.Command(request.Operation);
+        }
+        var first = requests[0];
+        var sends = new List<Task<RouterReply>>();
+        foreach (var (server, keys) in groups)
+            sends.Add(Runtime.SendAsync(server, RouterRequest.RetrievalOfMany(first.Operation, keys, first.Exptime, affinity), CancellationToken.None).AsTask());
+        var found = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+        RouterReply? failure = null;
+        foreach (var pending in sends)
+        {
+            var reply = await pending.ConfigureAwait(false);
+            if (reply.IsError || reply.Result == ReplyResult.ClientError)
+            {
+                failure ??= reply;
+                continue;
+            }
+            CollectValues(reply.Bytes, found);
+        }
+        if (failure is not null && !(Options.GetErrorsAsMisses && failure.IsError))
+        {
+            Statistics.Replied(first, failure);
+            return failure.Bytes;
+        }
+        var output = new ArrayBufferWriter<byte>();
+        foreach (var request in requests)
+        {
+            bool hit = found.TryGetValue(Encoding.Latin1.GetString(request.Key), out var block);
+            Statistics.GetResult(hit);
+            if (hit)
+                output.Write(block.Span);
+        }
+        output.Write("END\r\n"u8);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Each <c>VALUE</c> block of a retrieval reply (line and data), by key.</summary>
+    private static void CollectValues(byte[] reply, Dictionary<string, ReadOnlyMemory<byte>> found)
+    {
+        int offset = 0;
+        while (offset < reply.Length)
+        {
+            var rest = reply.AsSpan(offset);
+            int newline = rest.IndexOf((byte)'\n');
+            if (newline < 0 || !rest.StartsWith("VALUE "u8))
+                return;
+            var words = Encoding.Latin1.GetString(rest[..newline]).TrimEnd('\r').Split(' ');
+            if (words.Length < 4 || !int.TryParse(words[3], NumberStyles.None, CultureInfo.InvariantCulture, out int length))
+                return;
+            int end = offset + newline + 1 + length + 2;
+            if (end > reply.Length)
+                return;
+            found.TryAdd(words[1], reply.AsMemory(offset, end - offset));
+            offset = end;
+        }
     }
 
     /// <summary><c>flush_all [delay]</c> to every server of every pool, when enabled.</summary>

@@ -23,6 +23,9 @@ public sealed class RouteTable : IAsyncDisposable
 
     public RouteHandle Default { get; }
 
+    /// <summary>Whether keys may carry a routing prefix (<c>routes</c> with aliases).</summary>
+    public bool HasAliases => _aliases.Length > 0;
+
     public IReadOnlyDictionary<string, UpstreamPool> Pools { get; }
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;

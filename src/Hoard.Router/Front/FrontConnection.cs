@@ -281,6 +281,8 @@ internal sealed class FrontConnection
 
     private async ValueTask<byte[]> Many(List<RouterRequest> requests)
     {
+        if (await _core.TryRetrieveBatchedAsync(requests, _id).ConfigureAwait(false) is { } batched)
+            return batched;
         var replies = await Task.WhenAll(requests.Select(r => Route(r).AsTask())).ConfigureAwait(false);
         var output = new ArrayBufferWriter<byte>();
         foreach (var reply in replies)

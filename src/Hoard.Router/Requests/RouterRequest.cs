@@ -62,6 +62,13 @@ public sealed class RouterRequest : IForwardedRequest
     public static RouterRequest Retrieval(RouterOperation operation, byte[] key, long exptime = 0) =>
         new(operation, key) { Exptime = exptime };
 
+    /// <summary>One text retrieval of several keys that live on the same server (a multi-get, batched per server).</summary>
+    public static RouterRequest RetrievalOfMany(RouterOperation operation, IReadOnlyList<byte[]> keys, long exptime, long affinity) =>
+        new(operation, keys[0]) { Exptime = exptime, Keys = keys, Affinity = affinity };
+
+    /// <summary>The keys of a batched retrieval; just <see cref="Key"/> otherwise.</summary>
+    public IReadOnlyList<byte[]>? Keys { get; private init; }
+
     public static RouterRequest Storage(RouterOperation operation, byte[] key, uint flags, long exptime, ReadOnlyMemory<byte> value, ulong cas = 0) =>
         new(operation, key) { Flags = flags, Exptime = exptime, Value = value, Cas = cas };
 
@@ -139,6 +146,9 @@ public sealed class RouterRequest : IForwardedRequest
         ArgumentNullException.ThrowIfNull(writer);
         switch (Operation)
         {
+            case RouterOperation.Get or RouterOperation.Gets or RouterOperation.Gat or RouterOperation.Gats when Keys is { } keys:
+                RetrievalLine(writer, keys);
+                break;
             case RouterOperation.Get: Line(writer, "get", Key); break;
             case RouterOperation.Gets: Line(writer, "gets", Key); break;
             case RouterOperation.Gat: Line(writer, "gat", Exptime, Key); break;
@@ -164,6 +174,25 @@ public sealed class RouterRequest : IForwardedRequest
     }
 
     public override string ToString() => $"{Operation.PolicyName()} {KeyText}";
+
+    private void RetrievalLine(IBufferWriter<byte> writer, IReadOnlyList<byte[]> keys)
+    {
+        Ascii(writer, Operation switch
+        {
+            RouterOperation.Get => "get",
+            RouterOperation.Gets => "gets",
+            RouterOperation.Gat => "gat ",
+            _ => "gats ",
+        });
+        if (Operation is RouterOperation.Gat or RouterOperation.Gats)
+            Number(writer, Exptime);
+        foreach (var key in keys)
+        {
+            Ascii(writer, " ");
+            writer.Write(key);
+        }
+        Ascii(writer, "\r\n");
+    }
 
     private static void Line(IBufferWriter<byte> writer, string verb, byte[] key)
     {

@@ -30,6 +30,9 @@ public sealed class PoolRoute : RouteHandle
 
     public UpstreamPool Pool { get; }
 
+    /// <summary>Whether requests are copied to shadows (a batched multi-get would skip them, so it is not batched).</summary>
+    public bool HasShadows => _shadows.Count > 0;
+
     public override IEnumerable<RouteHandle> Children => _shadows.Select(s => s.Target);
 
     /// <summary>The server <paramref name="key"/> goes to now, or null when the pool is empty.</summary>

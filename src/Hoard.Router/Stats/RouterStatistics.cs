@@ -45,6 +45,9 @@ public sealed class RouterStatistics
             Interlocked.Increment(ref _errorReplies);
     }
 
+    /// <summary>Counts one key of a batched multi-get.</summary>
+    public void GetResult(bool hit) => Interlocked.Increment(ref hit ? ref _getHits : ref _getMisses);
+
     public long GetHits => Interlocked.Read(ref _getHits);
 
     public long GetMisses => Interlocked.Read(ref _getMisses);

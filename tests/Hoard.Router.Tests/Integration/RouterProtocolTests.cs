@@ -91,6 +91,26 @@ public sealed class RouterProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_batched_multi_gets_and_gat_return_every_hit_with_its_cas_and_repeat_a_repeated_key()
+    {
+        using var client = _router.Connect();
+        Assert.Equal("STORED", client.Set("b1", "one"));
+        Assert.Equal("STORED", client.Set("b2", "two"));
+        Assert.Equal("STORED", client.Set("b3", "three"));
+        client.Send("gets b3 missing b1 b3 b2\r\n");
+        var lines = client.ReadLinesUntil("END");
+        var headers = lines.Where(l => l.StartsWith("VALUE ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["b3", "b1", "b3", "b2"], headers.Select(l => l.Split(' ')[1]));
+        Assert.All(headers, h => Assert.Equal(5, h.Split(' ').Length));
+        var (_, cas) = client.Gets("b1")!.Value;
+        Assert.Contains($"VALUE b1 0 3 {cas}", headers);
+        client.Send("gat 100 b1 b2 nothere\r\n");
+        Assert.Equal(["VALUE b1 0 3", "one", "VALUE b2 0 3", "two"], client.ReadLinesUntil("END"));
+        var stats = client.Stats();
+        Assert.True(long.Parse(stats["get_misses"], CultureInfo.InvariantCulture) >= 2);
+    }
+
+    [Fact]
     public void Pipelined_requests_are_answered_in_order()
     {
         using var client = _router.Connect();

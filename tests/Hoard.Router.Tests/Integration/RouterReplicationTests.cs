@@ -164,7 +164,10 @@ public sealed class RouterReplicationTests
         for (int i = 0; i < 6; i++)
         {
             await router.ReplaceConfigAsync(i % 2 == 0 ? toB : toA);
-            await Task.Delay(400);
+            // Each swap is seen before the next: two swaps within one poll would cancel out (same content).
+            int expected = i + 1;
+            Assert.True(await RouterHarness.EventuallyAsync(() => router.Router.Core.Reloads >= expected, TimeSpan.FromSeconds(15)), $"reload {expected} not seen");
+            await Task.Delay(200);
         }
         // A broken file is refused; the last good config (A) keeps serving.
         await router.ReplaceConfigAsync("{ \"pools\": { \"A\": { \"servers\": [\"nope\"] } }, \"route\": \"PoolRoute|A\" ");
