@@ -16,7 +16,8 @@
 #             flight per connection), then one caller on one connection (the cost of the extra hop). p50/p99/p99.9.
 #
 # One memcached (-t 1 -m 2048) per mode, shared by every run of the mode: direct, through hoard router (-t 1, its
-# default 2 upstream connections) and through nutcracker (hash TWEMPROXY_HASH, ketama, its default 1 connection).
+# default 2 upstream connections, --lenient-keys because memcaslap's keys contain control characters) and through
+# nutcracker (hash TWEMPROXY_HASH, ketama, its default 1 connection).
 #
 # Pinning (2 cores): memcached (-t 1) and the load generator share CPU 0 (CLIENT_CPU); the proxy runs alone on
 # CPU 1 (PROXY_CPU), one thread's worth for each: nutcracker is single-threaded, hoard router gets -t 1.
