@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Hoard.Client;
+using Hoard.Client.Connections;
 using Hoard.Router.Config;
 using Hoard.Router.Deletes;
 using Hoard.Router.Front;
@@ -10,6 +11,7 @@ using Hoard.Router.Routes;
 using Hoard.Router.Stats;
 using Hoard.Router.Upstream;
 using Hoard.Server.Network;
+using Hoard.Server.Network.Epoll;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +33,10 @@ public sealed class HoardRouter : IAsyncDisposable
     private readonly List<Socket> _listeners = [];
     private readonly List<EndPoint> _endPoints = [];
     private readonly List<Task> _background = [];
-    private readonly ConcurrentDictionary<long, (FrontConnection Connection, Task Task)> _connections = new();
+    private readonly ConcurrentDictionary<long, FrontConnection> _connections = new();
+    /// <summary>The front threads (<c>-t</c>), each an event loop serving its share of the client connections; empty where epoll is unavailable (then .NET's asynchronous sockets serve them).</summary>
+    private readonly EpollLoop[] _loops = [];
+    private int _nextLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _replayGate = new(1, 1);
     // The poll and SIGHUP may both reload; one at a time, so the hash and the table in force agree.
@@ -57,6 +62,21 @@ public sealed class HoardRouter : IAsyncDisposable
             RouterLog.DeleteLogProblem(_logger, log.Path, $"{log.SkippedLines} unreadable lines skipped");
         _runtime = new RouteRuntime(options, new RouterStatistics(), _deleteLog, _logger);
         _registry.BeforeReturn = ReplayDeletesAsync;
+        if (LinuxNative.IsSupported)
+        {
+            _loops = new EpollLoop[options.Threads];
+            for (int i = 0; i < _loops.Length; i++)
+            {
+                string name = $"hoard-router-{i}";
+                _loops[i] = new EpollLoop(name)
+                {
+                    // Every upstream request the round's clients sent goes out in one write per upstream connection.
+                    AfterBatch = SendBatch.EndRound,
+                    SocketFailed = (socket, e) => RouterLog.ConnectionFailed(_logger, ((FrontConnection)socket).Id, e),
+                    LoopFailed = e => RouterLog.LoopFailed(_logger, name, e),
+                };
+            }
+        }
     }
 
     public string Version { get; }
@@ -106,6 +126,8 @@ public sealed class HoardRouter : IAsyncDisposable
             throw;
         }
         var token = _stopping.Token;
+        foreach (var loop in _loops)
+            loop.Start();
         foreach (var listener in _listeners)
             _background.Add(TcpAcceptor.RunAcceptLoopAsync(listener, Admit, _logger, token));
         _background.Add(WatchConfigAsync(token));
@@ -128,11 +150,11 @@ public sealed class HoardRouter : IAsyncDisposable
             await _stopping.CancelAsync().ConfigureAwait(false);
             foreach (var listener in _listeners)
                 listener.Dispose();
-            foreach (var (connection, _) in _connections.Values)
+            foreach (var connection in _connections.Values)
                 connection.Close();
             try
             {
-                await Task.WhenAll(_background.Concat(_connections.Values.Select(c => c.Task)))
+                await Task.WhenAll(_background.Concat(_connections.Values.Select(c => c.Completion)))
                     .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
             catch (TimeoutException)
@@ -144,6 +166,12 @@ public sealed class HoardRouter : IAsyncDisposable
                 await _core.Table.DisposeAsync().ConfigureAwait(false);
             await _registry.DisposeAsync().ConfigureAwait(false);
             _deleteLog?.Dispose();
+            foreach (var loop in _loops)
+            {
+                loop.Stop();
+                await loop.Stopped.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                loop.Dispose();
+            }
         }
         finally
         {
@@ -268,27 +296,36 @@ public sealed class HoardRouter : IAsyncDisposable
         client.NoDelay = true;
         statistics.ConnectionOpened();
         long id = Interlocked.Increment(ref _nextConnectionId);
-        var connection = new FrontConnection(client, Core, id);
-        var task = RunConnectionAsync(id, connection);
-        _connections[id] = (connection, task);
-        if (task.IsCompleted)
-            _connections.TryRemove(id, out _);
+        FrontConnection connection;
+        if (_loops.Length > 0)
+        {
+            var loop = _loops[(int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)_loops.Length)];
+            var epoll = new EpollFrontConnection(client, loop, Core, id);
+            connection = epoll;
+            _connections[id] = connection;
+            epoll.Start();
+        }
+        else
+        {
+            connection = new AsyncFrontConnection(client, Core, id, _stopping.Token);
+            _connections[id] = connection;
+        }
+        _ = ForgetWhenClosedAsync(connection);
     }
 
-    private async Task RunConnectionAsync(long id, FrontConnection connection)
+    private async Task ForgetWhenClosedAsync(FrontConnection connection)
     {
-        await Task.Yield();
         try
         {
-            await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+            await connection.Completion.ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            RouterLog.ConnectionFailed(_logger, id, e);
+            RouterLog.ConnectionFailed(_logger, connection.Id, e);
         }
         finally
         {
-            _connections.TryRemove(id, out _);
+            _connections.TryRemove(connection.Id, out _);
             _runtime.Statistics.ConnectionClosed();
         }
     }

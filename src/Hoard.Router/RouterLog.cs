@@ -48,4 +48,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Prometheus metrics on http://{Prefix}/metrics")]
     public static partial void MetricsListening(ILogger logger, string prefix);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Critical, Message = "Front thread {Name} failed; its connections are closed")]
+    public static partial void LoopFailed(ILogger logger, string name, Exception exception);
 }

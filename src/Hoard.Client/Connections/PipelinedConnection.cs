@@ -11,6 +11,14 @@ namespace Hoard.Client.Connections;
 /// the write buffer and their operation to the reply queue under one lock (so the two orders agree); one
 /// send loop drains the buffer; one receive loop hands each reply to the operation at the head of the queue.
 /// Nothing waits on a thread-pool thread: both loops are asynchronous socket calls.
+/// <para>
+/// Where the loops run: by default on an <see cref="IoThread"/> (an application's thread-pool starvation cannot
+/// stall them). With <see cref="ConnectionSettings.InlineIo"/> (the router) they run on whichever thread gets
+/// there first: a caller's request is sent on the caller's own thread, and a reply is handled on the thread
+/// that completed the socket receive (or, inside a <see cref="SendBatch"/>, at the end of the caller's event-loop
+/// round). The router's callers are its event-loop threads and never block, and the hand-off to another thread
+/// and back cost more than a request's own work (two context switches each).
+/// </para>
 /// </summary>
 internal sealed class PipelinedConnection : IAsyncDisposable
 {
@@ -48,7 +56,8 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
 
     private readonly Action<Exception>? _onBroken;
-    private readonly IoThread _io = IoThread.Next();
+    /// <summary>The thread the loops run on; null with <see cref="ConnectionSettings.InlineIo"/>.</summary>
+    private readonly IoThread? _io;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PipelinedConnection(EndPoint endPoint, ConnectionSettings settings, Action<Exception>? onBroken = null)
@@ -60,9 +69,21 @@ internal sealed class PipelinedConnection : IAsyncDisposable
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endPoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetwork : endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _receiveBuffer = _receiveBuffer0;
-        _receiveArgs.Completed += (_, _) => _io.Post(ReceiveCompletedOnIo, this);
-        _sendArgs.Completed += (_, _) => _io.Post(SendCompletedOnIo, this);
-        _io.Start(ConnectAsync);
+        if (settings.InlineIo)
+        {
+            _receiveArgs.Completed += static (_, args) => ((PipelinedConnection)args.UserToken!).OnReceiveCompleted();
+            _sendArgs.Completed += static (_, args) => ((PipelinedConnection)args.UserToken!).OnSendCompleted();
+            _receiveArgs.UserToken = _sendArgs.UserToken = this;
+            // Off the caller's thread: a connect that fails at once must not call back into a caller holding locks.
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.ConnectAsync(), this, preferLocal: false);
+        }
+        else
+        {
+            var io = _io = IoThread.Next();
+            _receiveArgs.Completed += (_, _) => io.Post(ReceiveCompletedOnIo, this);
+            _sendArgs.Completed += (_, _) => io.Post(SendCompletedOnIo, this);
+            io.Start(ConnectAsync);
+        }
     }
 
     /// <summary>Completes when the connection is up; faults when it could not be made.</summary>
@@ -91,7 +112,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     public string Activity => $"last bytes received {Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceived)).TotalMilliseconds:0} ms ago, last sent {Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSent)).TotalMilliseconds:0} ms ago";
 
     /// <summary>Continuations queued on this connection's I/O thread.</summary>
-    public int IoPending => _io.Pending;
+    public int IoPending => _io?.Pending ?? 0;
 
     /// <summary>Bytes written by callers and not yet handed to the socket.</summary>
     public int QueuedBytes
@@ -141,7 +162,14 @@ internal sealed class PipelinedConnection : IAsyncDisposable
             if (_isConnected && !_sendScheduled)
                 kick = _sendScheduled = true;
         }
-        if (kick)
+        if (!kick)
+            return;
+        if (_io is null)
+        {
+            if (!SendBatch.TryDefer(this))
+                PumpSend();
+        }
+        else
             _io.Post(PumpSendOnIo, this);
     }
 
@@ -192,6 +220,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable
                 timeout.CancelAfter(_settings.ConnectTimeout);
                 try
                 {
+                    // Back on the I/O thread, when there is one (it is the current context).
                     await _socket.ConnectAsync(_endPoint, timeout.Token).ConfigureAwait(true);
                 }
                 catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
@@ -222,7 +251,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     /// Sends what callers have written until there is nothing left (on the I/O thread). Callers write into one
     /// buffer while the other is on the wire; a send that would block continues from its completion.
     /// </summary>
-    private void PumpSend()
+    internal void PumpSend()
     {
         while (true)
         {
@@ -395,4 +424,9 @@ internal sealed class PipelinedConnection : IAsyncDisposable
 }
 
 /// <summary>Limits one connection works within.</summary>
-internal sealed record ConnectionSettings(TimeSpan ConnectTimeout, int MaxInFlight);
+/// <param name="ConnectTimeout">How long a connect may take.</param>
+/// <param name="MaxInFlight">Requests without a reply beyond which new ones fail at once.</param>
+/// <param name="InlineIo">Run the send and receive loops on the threads that call and complete them, not on an
+/// <see cref="IoThread"/> (see <see cref="PipelinedConnection"/>): for callers that never block their threads. A
+/// caller inside a <see cref="SendBatch"/> has its sends made at the end of the batch.</param>
+internal sealed record ConnectionSettings(TimeSpan ConnectTimeout, int MaxInFlight, bool InlineIo = false);

@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Threading.Channels;
 using Hoard.Protocol.Meta;
 using Hoard.Protocol.Text;
 using Hoard.Router.Requests;
@@ -10,19 +8,19 @@ using Hoard.Router.Requests;
 namespace Hoard.Router.Front;
 
 /// <summary>
-/// One client connection to the router. Requests are parsed with the server's parser as they arrive and routed
-/// at once, many in flight; replies are written in request order (a bounded queue of pending replies gives
-/// back-pressure: the router stops reading from a client that has too many requests in flight).
+/// One client connection to the router: what both transports share. Requests are parsed with the server's parser
+/// as they arrive and routed at once, many in flight; the transport writes the replies in request order and
+/// stops reading from a client that has too many requests in flight (back-pressure). The transports:
+/// <see cref="EpollFrontConnection"/> (Linux x64: the router's event-loop threads) and
+/// <see cref="AsyncFrontConnection"/> (.NET's asynchronous sockets, elsewhere).
 /// </summary>
-internal sealed class FrontConnection
+internal abstract class FrontConnection
 {
     // A distinct array (an empty one may be the shared Array.Empty): the writer tells it apart by reference.
-    private static readonly byte[] CloseMarker = "quit"u8.ToArray();
-    private static readonly byte[] NoReply = [];
+    protected static readonly byte[] CloseMarker = "quit"u8.ToArray();
+    protected static readonly byte[] NoReply = [];
 
-    private readonly Socket _socket;
     private readonly RouterCore _core;
-    private readonly Channel<ValueTask<byte[]>> _replies;
     private readonly ParserLimits _limits;
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
@@ -31,92 +29,56 @@ internal sealed class FrontConnection
 
     private readonly long _id;
 
-    public FrontConnection(Socket socket, RouterCore core, long id)
+    protected FrontConnection(RouterCore core, long id)
     {
-        _socket = socket;
         _id = id;
         _core = core;
         _limits = ParserLimits.Default with { MaxValueLength = core.Options.MaxValueLength, LenientKeys = core.Options.LenientKeys };
-        _replies = Channel.CreateBounded<ValueTask<byte[]>>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-            // The idle writer wakes on the reader's thread instead of a thread-pool hop per request: it only
-            // looks at the new reply and, as that is still on its way, waits for it.
-            AllowSynchronousContinuations = true,
-        });
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public long Id => _id;
+
+    protected RouterCore Core => _core;
+
+    /// <summary>Completes when the connection is closed and done.</summary>
+    public abstract Task Completion { get; }
+
+    /// <summary>Closes the connection; safe from any thread.</summary>
+    public abstract void Close();
+
+    /// <summary>Where the next bytes from the client go (room is made first).</summary>
+    protected Memory<byte> ReceiveSpace()
     {
-        var writer = WriteRepliesAsync(cancellationToken);
-        try
-        {
-            await ReadRequestsAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or ChannelClosedException)
-        {
-        }
-        finally
-        {
-            _replies.Writer.TryComplete();
-            try
-            {
-                await writer.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-            }
-            Close();
-        }
+        if (_end == _buffer.Length)
+            MakeRoom();
+        return _buffer.AsMemory(_end);
     }
 
-    public void Close()
-    {
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        _socket.Dispose();
-    }
+    /// <summary>Takes in <paramref name="count"/> bytes written into <see cref="ReceiveSpace"/>.</summary>
+    protected void Received(int count) => _end += count;
 
-    private async Task ReadRequestsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the next buffered request; false when the buffer holds no whole request. The reply (or its error)
+    /// comes back as a task; <paramref name="quit"/> when the client asked to close.
+    /// </summary>
+    protected bool TryStartNext(out ValueTask<byte[]> reply, out bool quit)
     {
-        while (true)
+        reply = default;
+        quit = false;
+        if (_swallow > 0)
         {
-            if (_end == _buffer.Length)
-                MakeRoom();
-            int received = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (received == 0)
-                return;
-            _end += received;
-            while (true)
-            {
-                if (_swallow > 0)
-                {
-                    int skip = (int)Math.Min(_swallow, _end - _start);
-                    _start += skip;
-                    _swallow -= skip;
-                    if (_swallow > 0)
-                        break;
-                }
-                if (_start == _end)
-                {
-                    _start = _end = 0;
-                    break;
-                }
-                var status = ParseNext(out var reply, out bool quit);
-                if (status == ParseStatus.Incomplete)
-                    break;
-                await _replies.Writer.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
-                if (quit)
-                    return;
-            }
+            int skip = (int)Math.Min(_swallow, _end - _start);
+            _start += skip;
+            _swallow -= skip;
+            if (_swallow > 0)
+                return false;
         }
+        if (_start == _end)
+        {
+            _start = _end = 0;
+            return false;
+        }
+        return ParseNext(out reply, out quit) != ParseStatus.Incomplete;
     }
 
     /// <summary>Parses the next request in the buffer and starts it; its reply (or its error) comes back as a task.</summary>
@@ -353,44 +315,5 @@ internal sealed class FrontConnection
             _ => (MetaStatus?)null,
         };
         return status is { } s && MetaQuietMode.Suppresses(kind, s) ? NoReply : reply.Bytes;
-    }
-
-    private async Task WriteRepliesAsync(CancellationToken cancellationToken)
-    {
-        var output = new ArrayBufferWriter<byte>(16 * 1024);
-        var reader = _replies.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (reader.TryPeek(out var next))
-            {
-                // Send what is ready before waiting on a reply that is not.
-                if (!next.IsCompleted && output.WrittenCount > 0)
-                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-                reader.TryRead(out _);
-                byte[] reply = await next.ConfigureAwait(false);
-                if (ReferenceEquals(reply, CloseMarker))
-                {
-                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-                    Close();
-                    return;
-                }
-                output.Write(reply);
-                if (output.WrittenCount >= 256 * 1024)
-                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-            }
-            if (output.WrittenCount > 0)
-                await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask FlushAsync(ArrayBufferWriter<byte> output, CancellationToken cancellationToken)
-    {
-        var pending = output.WrittenMemory;
-        while (pending.Length > 0)
-        {
-            int sent = await _socket.SendAsync(pending, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            pending = pending[sent..];
-        }
-        output.ResetWrittenCount();
     }
 }

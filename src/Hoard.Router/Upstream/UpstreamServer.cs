@@ -36,8 +36,9 @@ public sealed class UpstreamServer : IAsyncDisposable
         Server = server;
         _options = options;
         _logger = logger;
-        // Many client connections share these: the in-flight bound is per upstream connection, generous.
-        var settings = new ConnectionSettings(options.ConnectTimeout, MaxInFlight: 64 * 1024);
+        // Many client connections share these: the in-flight bound is per upstream connection, generous. The
+        // router's threads never block, so requests are sent and replies handled on them, without a hand-off.
+        var settings = new ConnectionSettings(options.ConnectTimeout, MaxInFlight: 64 * 1024, InlineIo: true);
         _node = new CacheNode(server, settings, options.ConnectionsPerServer, static (_, _) => { });
     }
 

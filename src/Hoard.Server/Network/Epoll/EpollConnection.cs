@@ -9,7 +9,7 @@ namespace Hoard.Server.Network.Epoll;
 /// worker's thread, as in memcached's worker loop. Every member is called on that thread, except
 /// <see cref="Dispose"/> which only asks the worker to close it.
 /// </summary>
-internal sealed unsafe class EpollConnection : IServerConnection
+internal sealed unsafe class EpollConnection : IServerConnection, IEpollSocket
 {
     private readonly Socket _socket;
     private readonly EpollWorker _worker;
@@ -39,6 +39,16 @@ internal sealed unsafe class EpollConnection : IServerConnection
     public long LastActivity => _session.LastActivity;
 
     public bool IsClosed => _closed;
+
+    public EpollWorker Worker => _worker;
+
+    public void OnEvents(uint ready)
+    {
+        if ((ready & EPOLLOUT) != 0)
+            OnWritable();
+        if ((ready & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0)
+            OnReadable();
+    }
 
     /// <summary>Reads what the socket has (until it would block) and serves every complete command.</summary>
     public void OnReadable()

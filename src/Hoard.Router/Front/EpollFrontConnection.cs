@@ -1,0 +1,335 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
+using Hoard.Server.Network.Epoll;
+using static Hoard.Server.Network.Epoll.LinuxNative;
+
+namespace Hoard.Router.Front;
+
+/// <summary>
+/// A client connection served by one of the router's event loops (the server's <see cref="EpollLoop"/>): the
+/// loop reads until a short read and starts every whole request at once; replies are written in request order
+/// by whichever thread completes the oldest one (usually the thread that read it from the upstream server),
+/// straight to the socket. Reading pauses while the client has <see cref="RouterOptions.MaxInFlightPerClient"/>
+/// requests in flight or is not reading its replies (back-pressure), and stops after <c>quit</c> or the
+/// client's FIN; the replies before those are still sent.
+/// </summary>
+internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocket
+{
+    private const uint Readable = EPOLLIN | EPOLLRDHUP;
+
+    private readonly Socket _socket;
+    private readonly EpollLoop _loop;
+    private readonly int _maxInFlight;
+    private readonly Action _onOldestCompleted;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Guarded by _gate: replies come back on other threads than the loop's.
+    private readonly Lock _gate = new();
+    private readonly Queue<ValueTask<byte[]>> _inFlight = new();
+    private readonly ArrayBufferWriter<byte> _output = new(16 * 1024);
+    private int _sentOffset;
+    private bool _oldestAwaited;
+    private bool _blockedOnWrite;
+    private bool _tooManyInFlight;
+    private bool _endOfInput;
+    private bool _closed;
+    private int _released;
+    private uint _watching = Readable;
+
+    public EpollFrontConnection(Socket socket, EpollLoop loop, RouterCore core, long id)
+        : base(core, id)
+    {
+        _socket = socket;
+        _loop = loop;
+        _maxInFlight = core.Options.MaxInFlightPerClient;
+        _onOldestCompleted = OnOldestCompleted;
+        socket.Blocking = false;
+        Descriptor = (int)socket.SafeHandle.DangerousGetHandle();
+    }
+
+    public int Descriptor { get; }
+
+    public override Task Completion => _completion.Task;
+
+    /// <summary>Hands the connection to its loop (from the accepting thread).</summary>
+    public void Start()
+    {
+        _loop.Post(static state =>
+        {
+            var connection = (EpollFrontConnection)state!;
+            if (connection._loop.IsStopping || !connection._loop.Add(connection, Readable))
+                connection.Close();
+        }, this);
+        // A loop that already stopped runs nothing more.
+        if (_loop.Stopped.IsCompleted)
+            Close();
+    }
+
+    public void OnEvents(uint events)
+    {
+        // An error or a hang-up of both directions (a reset): nothing more can be read or delivered. (Left
+        // open, a level-triggered hang-up would be reported again every round until the replies came back.)
+        if ((events & (EPOLLERR | EPOLLHUP)) != 0)
+        {
+            Close();
+            return;
+        }
+        if ((events & EPOLLOUT) != 0)
+            WriteReplies();
+        if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0)
+            ReadRequests();
+    }
+
+    public override void Close()
+    {
+        lock (_gate)
+        {
+            if (_closed)
+                return;
+            _closed = true;
+        }
+        if (_loop.IsCurrentThread || _loop.Stopped.IsCompleted)
+            Release();
+        else
+            _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
+    }
+
+    /// <summary>On the loop's thread, after <see cref="Close"/>: nothing sends on the descriptor any more.</summary>
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+            return;
+        _loop.Remove(this);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        _socket.Dispose();
+        _completion.TrySetResult();
+    }
+
+    /// <summary>Reads what the socket has (until a short read) and starts every whole request (loop thread).</summary>
+    private void ReadRequests()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_closed || _blockedOnWrite || _tooManyInFlight || _endOfInput)
+                    return;
+            }
+            var space = ReceiveSpace();
+            nint received;
+            fixed (byte* buffer = space.Span)
+                received = Recv(Descriptor, buffer, (nuint)space.Length, 0);
+            if (received > 0)
+            {
+                Received((int)received);
+                StartRequests();
+                // A short read means the socket is drained; level-triggered epoll reports any later bytes.
+                if (received < space.Length)
+                    break;
+                continue;
+            }
+            if (received == 0)
+            {
+                // The client finished sending: what it sent is still answered (memcached does the same), then close.
+                lock (_gate)
+                {
+                    _endOfInput = true;
+                    _inFlight.Enqueue(new ValueTask<byte[]>(CloseMarker));
+                    UpdateInterest();
+                }
+                break;
+            }
+            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (error == EINTR)
+                continue;
+            if (error != EAGAIN)
+            {
+                Close();
+                return;
+            }
+            break;
+        }
+        WriteReplies();
+    }
+
+    /// <summary>Starts the buffered requests, as many as the in-flight limit allows (loop thread).</summary>
+    private void StartRequests()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_closed || _endOfInput)
+                    return;
+                if (_inFlight.Count >= _maxInFlight)
+                {
+                    _tooManyInFlight = true;
+                    UpdateInterest();
+                    return;
+                }
+            }
+            if (!TryStartNext(out var reply, out bool quit))
+                return;
+            lock (_gate)
+            {
+                _inFlight.Enqueue(reply);
+                if (quit)
+                {
+                    _endOfInput = true;
+                    UpdateInterest();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void OnOldestCompleted()
+    {
+        lock (_gate)
+            _oldestAwaited = false;
+        WriteReplies();
+    }
+
+    /// <summary>
+    /// Writes the replies that are ready, in order, then waits for the oldest that is not (any thread). Resumes
+    /// reading when the client drained its replies or its in-flight count fell.
+    /// </summary>
+    private void WriteReplies()
+    {
+        ValueTask<byte[]> oldest = default;
+        bool awaitOldest = false;
+        bool resumeReading = false;
+        bool close = false;
+        lock (_gate)
+        {
+            if (_closed)
+                return;
+            while (_inFlight.TryPeek(out var oldestReply) && oldestReply.IsCompleted && _inFlight.TryDequeue(out var next))
+            {
+                // Each reply is consumed once: its result is read after it left the queue.
+                byte[] reply = ResultOf(next);
+                if (ReferenceEquals(reply, CloseMarker))
+                {
+                    close = true;
+                    break;
+                }
+                _output.Write(reply);
+            }
+            if (!TrySend())
+            {
+                if (!_closed && !_blockedOnWrite)
+                {
+                    // The client is not reading: stop reading from it until its replies drain.
+                    _blockedOnWrite = true;
+                    UpdateInterest();
+                }
+                return;
+            }
+            if (close)
+            {
+                _closed = true;
+            }
+            else
+            {
+                if (_blockedOnWrite)
+                {
+                    _blockedOnWrite = false;
+                    resumeReading = true;
+                }
+                if (_tooManyInFlight && _inFlight.Count <= _maxInFlight / 2)
+                {
+                    _tooManyInFlight = false;
+                    resumeReading = true;
+                }
+                if (resumeReading)
+                    UpdateInterest();
+                if (_inFlight.Count > 0 && !_oldestAwaited)
+                {
+                    _oldestAwaited = awaitOldest = true;
+                    oldest = _inFlight.Peek();
+                }
+            }
+        }
+        if (close)
+        {
+            // `quit` or the client's FIN, and every reply before it is sent.
+            if (_loop.IsCurrentThread || _loop.Stopped.IsCompleted)
+                Release();
+            else
+                _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
+            return;
+        }
+        // Outside the lock: a reply completing meanwhile runs the continuation (it takes the lock) elsewhere.
+        if (awaitOldest)
+            oldest.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onOldestCompleted);
+        // Requests may be waiting in the buffer: start them on the loop's thread.
+        if (resumeReading)
+            _loop.Post(static state => ((EpollFrontConnection)state!).ResumeReading(), this);
+    }
+
+    private void ResumeReading()
+    {
+        StartRequests();
+        ReadRequests();
+    }
+
+    private static byte[] ResultOf(ValueTask<byte[]> reply)
+    {
+        try
+        {
+            return reply.Result;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Routes turn the servers' failures into replies; this is a router bug, answered rather than hung.
+            return Encoding.ASCII.GetBytes($"SERVER_ERROR router error: {e.Message.ReplaceLineEndings(" ")}\r\n");
+        }
+    }
+
+    /// <summary>Sends the pending output (under the lock); false when the socket would block or failed (then closed).</summary>
+    private bool TrySend()
+    {
+        var pending = _output.WrittenSpan;
+        while (_sentOffset < pending.Length)
+        {
+            nint sent;
+            fixed (byte* buffer = pending)
+                sent = Send(Descriptor, buffer + _sentOffset, (nuint)(pending.Length - _sentOffset), MSG_NOSIGNAL);
+            if (sent >= 0)
+            {
+                _sentOffset += (int)sent;
+                continue;
+            }
+            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (error == EINTR)
+                continue;
+            if (error == EAGAIN)
+                return false;
+            _closed = true;
+            _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
+            return false;
+        }
+        _sentOffset = 0;
+        _output.ResetWrittenCount();
+        return true;
+    }
+
+    /// <summary>Watches the socket for what the connection waits for now (under the lock).</summary>
+    private void UpdateInterest()
+    {
+        uint wanted = _blockedOnWrite ? EPOLLOUT
+            : _tooManyInFlight || _endOfInput ? 0
+            : Readable;
+        if (wanted == _watching || _closed)
+            return;
+        _watching = wanted;
+        _loop.Watch(this, wanted);
+    }
+}
