@@ -56,12 +56,10 @@ public sealed class HoardRouter : IAsyncDisposable
         _options = options;
         Version = version;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Hoard.Router");
-        _registry = new UpstreamRegistry(options, _logger);
         _deleteLog = options.DeleteLogPath is { } path ? new DeleteLog(path) : null;
         if (_deleteLog is { SkippedLines: > 0 } log)
             RouterLog.DeleteLogProblem(_logger, log.Path, $"{log.SkippedLines} unreadable lines skipped");
         _runtime = new RouteRuntime(options, new RouterStatistics(), _deleteLog, _logger);
-        _registry.BeforeReturn = ReplayDeletesAsync;
         if (LinuxNative.IsSupported)
         {
             _loops = new EpollLoop[options.Threads];
@@ -72,11 +70,15 @@ public sealed class HoardRouter : IAsyncDisposable
                 {
                     // Every upstream request the round's clients sent goes out in one write per upstream connection.
                     AfterBatch = SendBatch.EndRound,
-                    SocketFailed = (socket, e) => RouterLog.ConnectionFailed(_logger, ((FrontConnection)socket).Id, e),
+                    SocketFailed = (socket, e) => RouterLog.ConnectionFailed(_logger, socket is FrontConnection front ? front.Id : 0, e),
                     LoopFailed = e => RouterLog.LoopFailed(_logger, name, e),
                 };
             }
         }
+        // The upstream sockets are driven by the same loops: a server's replies go back to the clients from the
+        // thread that read them.
+        _registry = new UpstreamRegistry(options, _logger) { Poller = _loops.Length > 0 ? new LoopConnectionPoller(_loops) : null };
+        _registry.BeforeReturn = ReplayDeletesAsync;
     }
 
     public string Version { get; }

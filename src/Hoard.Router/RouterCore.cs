@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Hoard.Client;
@@ -98,69 +97,58 @@ internal sealed class RouterCore
         var table = Table;
         if (table.HasAliases || table.Default is not PoolRoute { HasShadows: false } pool)
             return null;
-        var groups = new Dictionary<UpstreamServer, List<byte[]>>();
-        foreach (var request in requests)
+        // Few servers per multi-get: a list searched in order beats a dictionary here.
+        var servers = new List<UpstreamServer>(2);
+        var keysOf = new List<List<byte[]>>(2);
+        var serverOf = new int[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
         {
+            var request = requests[i];
             var server = pool.Locate(request.Key);
             if (server is null)
                 return null;
-            if (!groups.TryGetValue(server, out var keys))
-                groups[server] = keys = [];
-            keys.Add(request.Key);
+            int group = servers.IndexOf(server);
+            if (group < 0)
+            {
+                group = servers.Count;
+                servers.Add(server);
+                keysOf.Add([]);
+            }
+            keysOf[group].Add(request.Key);
+            serverOf[i] = group;
             Statistics.Command(request.Operation);
         }
         var first = requests[0];
-        var sends = new List<Task<RouterReply>>();
-        foreach (var (server, keys) in groups)
-            sends.Add(Runtime.SendAsync(server, RouterRequest.RetrievalOfMany(first.Operation, keys, first.Exptime, affinity), CancellationToken.None).AsTask());
-        var found = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+        var sends = new Task<RouterReply>[servers.Count];
+        for (int g = 0; g < servers.Count; g++)
+            sends[g] = Runtime.SendAsync(servers[g], RouterRequest.RetrievalOfMany(first.Operation, keysOf[g], first.Exptime, affinity), CancellationToken.None).AsTask();
+        var replies = new byte[servers.Count][];
         RouterReply? failure = null;
-        foreach (var pending in sends)
+        for (int g = 0; g < sends.Length; g++)
         {
-            var reply = await pending.ConfigureAwait(false);
+            var reply = await sends[g].ConfigureAwait(false);
             if (reply.IsError || reply.Result == ReplyResult.ClientError)
             {
                 failure ??= reply;
+                replies[g] = "END\r\n"u8.ToArray();
                 continue;
             }
-            CollectValues(reply.Bytes, found);
+            replies[g] = reply.Bytes;
         }
         if (failure is not null && !(Options.GetErrorsAsMisses && failure.IsError))
         {
             Statistics.Replied(first, failure);
             return failure.Bytes;
         }
-        var output = new ArrayBufferWriter<byte>();
-        foreach (var request in requests)
+        if (servers.Count == 1 && failure is null)
         {
-            bool hit = found.TryGetValue(Encoding.Latin1.GetString(request.Key), out var block);
-            Statistics.GetResult(hit);
-            if (hit)
-                output.Write(block.Span);
+            // One server answered every key, hits in the order asked: its reply is the client's as it is.
+            int hits = RetrievalReply.CountValues(replies[0]);
+            for (int i = 0; i < requests.Count; i++)
+                Statistics.GetResult(i < hits);
+            return replies[0];
         }
-        output.Write("END\r\n"u8);
-        return output.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Each <c>VALUE</c> block of a retrieval reply (line and data), by key.</summary>
-    private static void CollectValues(byte[] reply, Dictionary<string, ReadOnlyMemory<byte>> found)
-    {
-        int offset = 0;
-        while (offset < reply.Length)
-        {
-            var rest = reply.AsSpan(offset);
-            int newline = rest.IndexOf((byte)'\n');
-            if (newline < 0 || !rest.StartsWith("VALUE "u8))
-                return;
-            var words = Encoding.Latin1.GetString(rest[..newline]).TrimEnd('\r').Split(' ');
-            if (words.Length < 4 || !int.TryParse(words[3], NumberStyles.None, CultureInfo.InvariantCulture, out int length))
-                return;
-            int end = offset + newline + 1 + length + 2;
-            if (end > reply.Length)
-                return;
-            found.TryAdd(words[1], reply.AsMemory(offset, end - offset));
-            offset = end;
-        }
+        return RetrievalReply.Merge(requests, serverOf, replies, Statistics);
     }
 
     /// <summary><c>flush_all [delay]</c> to every server of every pool, when enabled.</summary>

@@ -17,10 +17,12 @@ namespace Hoard.Client.Connections;
 /// there first: a caller's request is sent on the caller's own thread, and a reply is handled on the thread
 /// that completed the socket receive (or, inside a <see cref="SendBatch"/>, at the end of the caller's event-loop
 /// round). The router's callers are its event-loop threads and never block, and the hand-off to another thread
-/// and back cost more than a request's own work (two context switches each).
+/// and back cost more than a request's own work (two context switches each). With a
+/// <see cref="ConnectionSettings.Poller"/> too, the socket is not an asynchronous one at all: it is non-blocking
+/// and the poller's event loop calls <see cref="OnReadable"/> and <see cref="OnWritable"/>.
 /// </para>
 /// </summary>
-internal sealed class PipelinedConnection : IAsyncDisposable
+internal sealed class PipelinedConnection : IAsyncDisposable, IPolledConnection
 {
     private const int ReceiveBufferSize = 64 * 1024;
 
@@ -58,6 +60,8 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     private readonly Action<Exception>? _onBroken;
     /// <summary>The thread the loops run on; null with <see cref="ConnectionSettings.InlineIo"/>.</summary>
     private readonly IoThread? _io;
+    /// <summary>The event loop watching the socket once connected, with <see cref="ConnectionSettings.Poller"/> (guarded by <see cref="_gate"/>).</summary>
+    private IPolledSocket? _polled;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PipelinedConnection(EndPoint endPoint, ConnectionSettings settings, Action<Exception>? onBroken = null)
@@ -69,7 +73,14 @@ internal sealed class PipelinedConnection : IAsyncDisposable
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endPoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetwork : endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _receiveBuffer = _receiveBuffer0;
-        if (settings.InlineIo)
+        if (settings.Poller is not null)
+        {
+            // A blocking connect on a thread of its own: an asynchronous one would leave the socket registered
+            // with .NET's socket engine, whose thread would then wake for every reply too.
+            _ = Task.Factory.StartNew(static state => ((PipelinedConnection)state!).ConnectForPoller(), this,
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        else if (settings.InlineIo)
         {
             _receiveArgs.Completed += static (_, args) => ((PipelinedConnection)args.UserToken!).OnReceiveCompleted();
             _sendArgs.Completed += static (_, args) => ((PipelinedConnection)args.UserToken!).OnSendCompleted();
@@ -247,6 +258,84 @@ internal sealed class PipelinedConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Connects (blocking, within the connect timeout), then hands the non-blocking socket to the poller.</summary>
+    private void ConnectForPoller()
+    {
+        try
+        {
+            // Linux bounds a blocking connect by the send timeout.
+            _socket.SendTimeout = Math.Max(1, (int)_settings.ConnectTimeout.TotalMilliseconds);
+            long started = Stopwatch.GetTimestamp();
+            try
+            {
+                _socket.Connect(_endPoint);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.TimedOut
+                && Stopwatch.GetElapsedTime(started) >= _settings.ConnectTimeout * 0.9)
+            {
+                throw new HoardTimeoutException($"connecting to {_endPoint} took longer than {_settings.ConnectTimeout.TotalMilliseconds} ms");
+            }
+            _socket.SendTimeout = 0;
+            _socket.Blocking = false;
+            bool send;
+            lock (_gate)
+            {
+                if (_broken is not null)
+                    throw new HoardConnectionException($"connection to {_endPoint} was closed while connecting", _broken);
+                _polled = _settings.Poller!.Watch(_socket, this);
+                _isConnected = true;
+                send = _filling.Length > 0 && !_sendScheduled;
+                _sendScheduled |= send;
+            }
+            _connected.TrySetResult();
+            if (send)
+                PumpSend();
+        }
+        catch (Exception ex)
+        {
+            Break(ex);
+            _connected.TrySetException(ex);
+        }
+    }
+
+    /// <summary>The poller's loop: read what arrived, until the socket would block.</summary>
+    public void OnReadable()
+    {
+        while (true)
+        {
+            int space = MakeReceiveRoom();
+            int received;
+            SocketError error;
+            try
+            {
+                received = _socket.Receive(_receiveBuffer.AsSpan(_receiveEnd, space), SocketFlags.None, out error);
+            }
+            catch (ObjectDisposedException e)
+            {
+                Break(e);
+                return;
+            }
+            if (error == SocketError.WouldBlock)
+                return;
+            if (!Received(error, received))
+                return;
+            // A short read means the socket is drained; the level-triggered loop reports later bytes.
+            if (received < space)
+                return;
+        }
+    }
+
+    private void WaitUntilWritable()
+    {
+        IPolledSocket? polled;
+        lock (_gate)
+            polled = _polled;
+        polled?.WaitUntilWritable();
+    }
+
+    /// <summary>The poller's loop: the socket takes bytes again, the blocked send goes on.</summary>
+    public void OnWritable() => PumpSend();
+
     /// <summary>
     /// Sends what callers have written until there is nothing left (on the I/O thread). Callers write into one
     /// buffer while the other is on the wire; a send that would block continues from its completion.
@@ -268,6 +357,34 @@ internal sealed class PipelinedConnection : IAsyncDisposable
                     }
                     (_filling, _sending) = (_sending, _filling);
                 }
+            }
+            if (_settings.Poller is not null)
+            {
+                int sent;
+                SocketError error;
+                try
+                {
+                    sent = _socket.Send(_sending.WrittenSpan[_sendOffset..], SocketFlags.None, out error);
+                }
+                catch (ObjectDisposedException e)
+                {
+                    Break(e);
+                    return;
+                }
+                if (error == SocketError.WouldBlock)
+                {
+                    // Still scheduled: the loop's OnWritable carries on from here.
+                    WaitUntilWritable();
+                    return;
+                }
+                if (error != SocketError.Success)
+                {
+                    Break(new SocketException((int)error));
+                    return;
+                }
+                _sendOffset += sent;
+                Volatile.Write(ref _lastSent, Stopwatch.GetTimestamp());
+                continue;
             }
             _sendArgs.SetBuffer(System.Runtime.InteropServices.MemoryMarshal.AsMemory(_sending.WrittenMemory[_sendOffset..]));
             bool pending;
@@ -308,23 +425,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable
     {
         while (true)
         {
-            if (_receiveEnd == _receiveBuffer.Length)
-            {
-                if (_receiveStart > 0)
-                {
-                    _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart).CopyTo(_receiveBuffer);
-                    _receiveEnd -= _receiveStart;
-                    _receiveStart = 0;
-                }
-                else
-                {
-                    // One reply larger than the buffer (a big value): grow to hold it whole.
-                    var bigger = new byte[_receiveBuffer.Length * 2];
-                    _receiveBuffer.AsSpan(0, _receiveEnd).CopyTo(bigger);
-                    _receiveBuffer = bigger;
-                }
-            }
-            _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, _receiveBuffer.Length - _receiveEnd);
+            _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, MakeReceiveRoom());
             bool pending;
             try
             {
@@ -335,26 +436,47 @@ internal sealed class PipelinedConnection : IAsyncDisposable
                 Break(ex);
                 return;
             }
-            if (pending || !Received())
+            if (pending || !Received(_receiveArgs.SocketError, _receiveArgs.BytesTransferred))
                 return;
         }
     }
 
+    /// <summary>Makes room at the end of the receive buffer; returns its size.</summary>
+    private int MakeReceiveRoom()
+    {
+        if (_receiveEnd == _receiveBuffer.Length)
+        {
+            if (_receiveStart > 0)
+            {
+                _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart).CopyTo(_receiveBuffer);
+                _receiveEnd -= _receiveStart;
+                _receiveStart = 0;
+            }
+            else
+            {
+                // One reply larger than the buffer (a big value): grow to hold it whole.
+                var bigger = new byte[_receiveBuffer.Length * 2];
+                _receiveBuffer.AsSpan(0, _receiveEnd).CopyTo(bigger);
+                _receiveBuffer = bigger;
+            }
+        }
+        return _receiveBuffer.Length - _receiveEnd;
+    }
+
     private void OnReceiveCompleted()
     {
-        if (Received())
+        if (Received(_receiveArgs.SocketError, _receiveArgs.BytesTransferred))
             StartReceive();
     }
 
     /// <summary>Takes in what a receive brought; false when the connection is finished.</summary>
-    private bool Received()
+    private bool Received(SocketError error, int received)
     {
-        if (_receiveArgs.SocketError != SocketError.Success)
+        if (error != SocketError.Success)
         {
-            Break(new SocketException((int)_receiveArgs.SocketError));
+            Break(new SocketException((int)error));
             return false;
         }
-        int received = _receiveArgs.BytesTransferred;
         if (received == 0)
         {
             Break(new HoardConnectionException($"{_endPoint} closed the connection"));
@@ -416,7 +538,13 @@ internal sealed class PipelinedConnection : IAsyncDisposable
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
         _closing.Cancel();
-        _socket.Dispose();
+        IPolledSocket? polled;
+        lock (_gate)
+            polled = _polled;
+        if (polled is not null)
+            polled.Close();
+        else
+            _socket.Dispose();
     }
 
     /// <summary>Seconds since the oldest unanswered request started, for timeout messages.</summary>
@@ -429,4 +557,6 @@ internal sealed class PipelinedConnection : IAsyncDisposable
 /// <param name="InlineIo">Run the send and receive loops on the threads that call and complete them, not on an
 /// <see cref="IoThread"/> (see <see cref="PipelinedConnection"/>): for callers that never block their threads. A
 /// caller inside a <see cref="SendBatch"/> has its sends made at the end of the batch.</param>
-internal sealed record ConnectionSettings(TimeSpan ConnectTimeout, int MaxInFlight, bool InlineIo = false);
+/// <param name="Poller">An event loop that drives the socket instead of asynchronous calls (implies
+/// <paramref name="InlineIo"/>; see <see cref="IConnectionPoller"/>).</param>
+internal sealed record ConnectionSettings(TimeSpan ConnectTimeout, int MaxInFlight, bool InlineIo = false, IConnectionPoller? Poller = null);

@@ -16,6 +16,7 @@ internal static class SendBatch
     [ThreadStatic]
     private static bool t_open;
 
+
     /// <summary>
     /// Sends what the calling thread's round collected; from then on the thread collects its sends until its next
     /// call (an event loop calls it after every round, so nothing waits longer than the round it was asked in).
@@ -26,6 +27,7 @@ internal static class SendBatch
         var deferred = t_deferred;
         if (deferred is null || deferred.Count == 0)
             return;
+
         try
         {
             foreach (var connection in deferred)

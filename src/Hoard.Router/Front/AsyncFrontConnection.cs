@@ -12,14 +12,14 @@ namespace Hoard.Router.Front;
 internal sealed class AsyncFrontConnection : FrontConnection
 {
     private readonly Socket _socket;
-    private readonly Channel<ValueTask<byte[]>> _replies;
+    private readonly Channel<PendingReply> _replies;
     private readonly Task _completion;
 
     public AsyncFrontConnection(Socket socket, RouterCore core, long id, CancellationToken cancellationToken)
         : base(core, id)
     {
         _socket = socket;
-        _replies = Channel.CreateBounded<ValueTask<byte[]>>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
+        _replies = Channel.CreateBounded<PendingReply>(new BoundedChannelOptions(core.Options.MaxInFlightPerClient)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -99,7 +99,7 @@ internal sealed class AsyncFrontConnection : FrontConnection
                 if (!next.IsCompleted && output.WrittenCount > 0)
                     await FlushAsync(output, cancellationToken).ConfigureAwait(false);
                 reader.TryRead(out _);
-                byte[] reply = await next.ConfigureAwait(false);
+                byte[] reply = await next;
                 if (ReferenceEquals(reply, CloseMarker))
                 {
                     await FlushAsync(output, cancellationToken).ConfigureAwait(false);

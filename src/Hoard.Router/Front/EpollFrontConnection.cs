@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Sockets;
-using System.Text;
 using Hoard.Server.Network.Epoll;
 using static Hoard.Server.Network.Epoll.LinuxNative;
 
@@ -26,7 +25,7 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
 
     // Guarded by _gate: replies come back on other threads than the loop's.
     private readonly Lock _gate = new();
-    private readonly Queue<ValueTask<byte[]>> _inFlight = new();
+    private readonly Queue<PendingReply> _inFlight = new();
     private readonly ArrayBufferWriter<byte> _output = new(16 * 1024);
     private int _sentOffset;
     private bool _oldestAwaited;
@@ -141,7 +140,7 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                 lock (_gate)
                 {
                     _endOfInput = true;
-                    _inFlight.Enqueue(new ValueTask<byte[]>(CloseMarker));
+                    _inFlight.Enqueue(PendingReply.Ready(CloseMarker));
                     UpdateInterest();
                 }
                 break;
@@ -162,21 +161,13 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
     /// <summary>Starts the buffered requests, as many as the in-flight limit allows (loop thread).</summary>
     private void StartRequests()
     {
-        while (true)
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                if (_closed || _endOfInput)
-                    return;
-                if (_inFlight.Count >= _maxInFlight)
-                {
-                    _tooManyInFlight = true;
-                    UpdateInterest();
-                    return;
-                }
-            }
-            if (!TryStartNext(out var reply, out bool quit))
+            if (_closed || _endOfInput || PausedByLimit())
                 return;
+        }
+        while (TryStartNext(out var reply, out bool quit))
+        {
             lock (_gate)
             {
                 _inFlight.Enqueue(reply);
@@ -186,35 +177,45 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                     UpdateInterest();
                     return;
                 }
+                if (PausedByLimit())
+                    return;
             }
         }
     }
 
-    private void OnOldestCompleted()
+    /// <summary>Stops reading at the in-flight limit (under the lock); true when it did.</summary>
+    private bool PausedByLimit()
     {
-        lock (_gate)
-            _oldestAwaited = false;
-        WriteReplies();
+        if (_inFlight.Count < _maxInFlight)
+            return false;
+        _tooManyInFlight = true;
+        UpdateInterest();
+        return true;
     }
+
+    private void OnOldestCompleted() => WriteReplies(oldestCompleted: true);
 
     /// <summary>
     /// Writes the replies that are ready, in order, then waits for the oldest that is not (any thread). Resumes
     /// reading when the client drained its replies or its in-flight count fell.
     /// </summary>
-    private void WriteReplies()
+    private void WriteReplies(bool oldestCompleted = false)
     {
-        ValueTask<byte[]> oldest = default;
+        PendingReply oldest = default;
         bool awaitOldest = false;
         bool resumeReading = false;
         bool close = false;
         lock (_gate)
         {
+            if (oldestCompleted)
+                _oldestAwaited = false;
             if (_closed)
                 return;
-            while (_inFlight.TryPeek(out var oldestReply) && oldestReply.IsCompleted && _inFlight.TryDequeue(out var next))
+            while (_inFlight.TryPeek(out var next) && next.IsCompleted)
             {
                 // Each reply is consumed once: its result is read after it left the queue.
-                byte[] reply = ResultOf(next);
+                _inFlight.Dequeue();
+                byte[] reply = next.Result();
                 if (ReferenceEquals(reply, CloseMarker))
                 {
                     close = true;
@@ -268,7 +269,7 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
         }
         // Outside the lock: a reply completing meanwhile runs the continuation (it takes the lock) elsewhere.
         if (awaitOldest)
-            oldest.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onOldestCompleted);
+            oldest.OnCompleted(_onOldestCompleted);
         // Requests may be waiting in the buffer: start them on the loop's thread.
         if (resumeReading)
             _loop.Post(static state => ((EpollFrontConnection)state!).ResumeReading(), this);
@@ -278,19 +279,6 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
     {
         StartRequests();
         ReadRequests();
-    }
-
-    private static byte[] ResultOf(ValueTask<byte[]> reply)
-    {
-        try
-        {
-            return reply.Result;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Routes turn the servers' failures into replies; this is a router bug, answered rather than hung.
-            return Encoding.ASCII.GetBytes($"SERVER_ERROR router error: {e.Message.ReplaceLineEndings(" ")}\r\n");
-        }
     }
 
     /// <summary>Sends the pending output (under the lock); false when the socket would block or failed (then closed).</summary>

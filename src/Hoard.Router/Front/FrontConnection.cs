@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Hoard.Protocol.Meta;
 using Hoard.Protocol.Text;
@@ -61,7 +60,7 @@ internal abstract class FrontConnection
     /// Starts the next buffered request; false when the buffer holds no whole request. The reply (or its error)
     /// comes back as a task; <paramref name="quit"/> when the client asked to close.
     /// </summary>
-    protected bool TryStartNext(out ValueTask<byte[]> reply, out bool quit)
+    protected bool TryStartNext(out PendingReply reply, out bool quit)
     {
         reply = default;
         quit = false;
@@ -82,7 +81,7 @@ internal abstract class FrontConnection
     }
 
     /// <summary>Parses the next request in the buffer and starts it; its reply (or its error) comes back as a task.</summary>
-    private ParseStatus ParseNext(out ValueTask<byte[]> reply, out bool quit)
+    private ParseStatus ParseNext(out PendingReply reply, out bool quit)
     {
         reply = default;
         quit = false;
@@ -94,13 +93,13 @@ internal abstract class FrontConnection
         {
             // A value too large is refused at once; its data block is skipped as it arrives, never buffered.
             _swallow = command.SwallowBytes;
-            reply = ValueTask.FromResult(ErrorReply(command));
+            reply = PendingReply.Ready(ErrorReply(command));
             return status;
         }
         if (command.Kind == TextCommandKind.Quit)
         {
             quit = true;
-            reply = ValueTask.FromResult(CloseMarker);
+            reply = PendingReply.Ready(CloseMarker);
             return status;
         }
         reply = Dispatch(ref command);
@@ -125,7 +124,7 @@ internal abstract class FrontConnection
         Array.Resize(ref _buffer, _buffer.Length * 2);
     }
 
-    private ValueTask<byte[]> Dispatch(ref TextCommand command)
+    private PendingReply Dispatch(ref TextCommand command)
     {
         switch (command.Kind)
         {
@@ -142,18 +141,18 @@ internal abstract class FrontConnection
             case TextCommandKind.Cas:
             {
                 var request = RouterRequest.Storage(StorageOperation(command.Kind), command.Key.ToArray(), command.Flags, command.Exptime, command.Value.ToArray(), command.CasUnique);
-                return Reply(request, command.NoReply);
+                return PendingReply.Routed(Route(request), command.NoReply);
             }
             case TextCommandKind.Delete:
-                return Reply(RouterRequest.Delete(command.Key.ToArray()), command.NoReply);
+                return PendingReply.Routed(Route(RouterRequest.Delete(command.Key.ToArray())), command.NoReply);
             case TextCommandKind.Incr:
             case TextCommandKind.Decr:
             {
                 var operation = command.Kind == TextCommandKind.Incr ? RouterOperation.Incr : RouterOperation.Decr;
-                return Reply(RouterRequest.Arithmetic(operation, command.Key.ToArray(), command.Delta), command.NoReply);
+                return PendingReply.Routed(Route(RouterRequest.Arithmetic(operation, command.Key.ToArray(), command.Delta)), command.NoReply);
             }
             case TextCommandKind.Touch:
-                return Reply(RouterRequest.Touch(command.Key.ToArray(), command.Exptime), command.NoReply);
+                return PendingReply.Routed(Route(RouterRequest.Touch(command.Key.ToArray(), command.Exptime)), command.NoReply);
             case TextCommandKind.MetaGet:
             case TextCommandKind.MetaSet:
             case TextCommandKind.MetaDelete:
@@ -161,25 +160,25 @@ internal abstract class FrontConnection
             case TextCommandKind.MetaDebug:
                 return Meta(ref command);
             case TextCommandKind.MetaNoOp:
-                return ValueTask.FromResult("MN\r\n"u8.ToArray());
+                return PendingReply.Ready("MN\r\n"u8.ToArray());
             case TextCommandKind.Version:
-                return ValueTask.FromResult(Encoding.ASCII.GetBytes($"VERSION {_core.Version}\r\n"));
+                return PendingReply.Ready(Encoding.ASCII.GetBytes($"VERSION {_core.Version}\r\n"));
             case TextCommandKind.Verbosity:
-                return command.NoReply ? new ValueTask<byte[]>(NoReply) : ValueTask.FromResult("OK\r\n"u8.ToArray());
+                return PendingReply.Ready(command.NoReply ? NoReply : "OK\r\n"u8.ToArray());
             case TextCommandKind.Stats:
-                return ValueTask.FromResult(_core.Stats(Encoding.ASCII.GetString(command.Arguments).Trim()));
+                return PendingReply.Ready(_core.Stats(Encoding.ASCII.GetString(command.Arguments).Trim()));
             case TextCommandKind.FlushAll:
             {
                 var flush = _core.FlushAllAsync(Encoding.ASCII.GetString(command.Arguments).Trim());
-                return command.NoReply ? Silence(flush) : new ValueTask<byte[]>(flush);
+                return PendingReply.Made(command.NoReply ? Silence(flush) : new ValueTask<byte[]>(flush));
             }
             case TextCommandKind.Shutdown:
-                return ValueTask.FromResult("ERROR: shutdown not enabled\r\n"u8.ToArray());
+                return PendingReply.Ready("ERROR: shutdown not enabled\r\n"u8.ToArray());
             case TextCommandKind.CacheMemLimit:
             case TextCommandKind.RefreshCerts:
-                return ValueTask.FromResult("SERVER_ERROR a server command: send it to the servers, not the router\r\n"u8.ToArray());
+                return PendingReply.Ready("SERVER_ERROR a server command: send it to the servers, not the router\r\n"u8.ToArray());
             default:
-                return ValueTask.FromResult("ERROR\r\n"u8.ToArray());
+                return PendingReply.Ready("ERROR\r\n"u8.ToArray());
         }
     }
 
@@ -200,13 +199,6 @@ internal abstract class FrontConnection
         _ => RouterOperation.Cas,
     };
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<byte[]> Reply(RouterRequest request, bool noReply)
-    {
-        var reply = await Route(request).ConfigureAwait(false);
-        return noReply ? NoReply : reply.Bytes;
-    }
-
     private static async ValueTask<byte[]> Silence(Task<byte[]> reply)
     {
         await reply.ConfigureAwait(false);
@@ -214,7 +206,7 @@ internal abstract class FrontConnection
     }
 
     /// <summary>get/gets/gat/gats: one routed request per key (keys may live on different servers), answered as one reply.</summary>
-    private ValueTask<byte[]> Retrieve(TextCommandKind kind, ReadOnlySpan<byte> keys, long exptime)
+    private PendingReply Retrieve(TextCommandKind kind, ReadOnlySpan<byte> keys, long exptime)
     {
         var operation = kind switch
         {
@@ -228,18 +220,15 @@ internal abstract class FrontConnection
         while (tokens.TryNext(out var key))
         {
             if (key.Length > TextCommandParser.MaxKeyLength || !TextCommandParser.IsValidKey(key, _limits.LenientKeys))
-                return ValueTask.FromResult("CLIENT_ERROR bad command line format\r\n"u8.ToArray());
+                return PendingReply.Ready("CLIENT_ERROR bad command line format\r\n"u8.ToArray());
             requests.Add(RouterRequest.Retrieval(operation, key.ToArray(), exptime));
         }
         if (requests.Count == 0)
-            return ValueTask.FromResult("END\r\n"u8.ToArray());
+            return PendingReply.Ready("END\r\n"u8.ToArray());
         if (requests.Count == 1)
-            return Single(requests[0]);
-        return Many(requests);
+            return PendingReply.Routed(Route(requests[0]));
+        return PendingReply.Made(Many(requests));
     }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<byte[]> Single(RouterRequest request) => (await Route(request).ConfigureAwait(false)).Bytes;
 
     private async ValueTask<byte[]> Many(List<RouterRequest> requests)
     {
@@ -259,7 +248,7 @@ internal abstract class FrontConnection
         return output.WrittenSpan.ToArray();
     }
 
-    private ValueTask<byte[]> Meta(ref TextCommand command)
+    private PendingReply Meta(ref TextCommand command)
     {
         var kind = command.Kind;
         // A heap buffer: the decoded key outlives this frame (it is copied into the request below anyway).
@@ -280,7 +269,7 @@ internal abstract class FrontConnection
             quiet = flags.Quiet;
         }
         if (error != MetaError.None)
-            return ValueTask.FromResult(error.Reply(kind).ToArray());
+            return PendingReply.Ready(error.Reply(kind).ToArray());
         var tokens = new List<string>();
         var reader = new KeyTokenizer(command.Arguments);
         while (reader.TryNext(out var token))
@@ -298,7 +287,7 @@ internal abstract class FrontConnection
             _ => RouterOperation.MetaDebug,
         };
         var request = RouterRequest.Meta(operation, key.ToArray(), binary, tokens, command.Value.ToArray());
-        return quiet ? QuietMeta(request, kind) : Single(request);
+        return quiet ? PendingReply.Made(QuietMeta(request, kind)) : PendingReply.Routed(Route(request));
     }
 
     private async ValueTask<byte[]> QuietMeta(RouterRequest request, TextCommandKind kind)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Hoard.Client.Connections;
 using Hoard.Client.Distribution;
 using Microsoft.Extensions.Logging;
 
@@ -30,12 +31,15 @@ public sealed class UpstreamRegistry : IAsyncDisposable
     /// <summary>Run for a server back from TKO before it takes requests again (see <see cref="UpstreamServer.BeforeReturn"/>).</summary>
     public Func<UpstreamServer, Task>? BeforeReturn { get; set; }
 
+    /// <summary>The router's event loops, which drive the upstream sockets (null: .NET's asynchronous sockets do).</summary>
+    internal IConnectionPoller? Poller { get; init; }
+
     public UpstreamServer Get(ServerEndPoint server)
     {
         ArgumentNullException.ThrowIfNull(server);
         return _servers.GetOrAdd(server.HostPort, _ =>
         {
-            return new UpstreamServer(server, _options, _logger)
+            return new UpstreamServer(server, _options, _logger, Poller)
             {
                 BeforeReturn = s => BeforeReturn?.Invoke(s) ?? Task.CompletedTask,
             };

@@ -30,6 +30,11 @@ public sealed class UpstreamServer : IAsyncDisposable
     private long _stateChangedTimestamp = Stopwatch.GetTimestamp();
 
     public UpstreamServer(ServerEndPoint server, RouterOptions options, ILogger logger)
+        : this(server, options, logger, poller: null)
+    {
+    }
+
+    internal UpstreamServer(ServerEndPoint server, RouterOptions options, ILogger logger, IConnectionPoller? poller)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,7 +43,7 @@ public sealed class UpstreamServer : IAsyncDisposable
         _logger = logger;
         // Many client connections share these: the in-flight bound is per upstream connection, generous. The
         // router's threads never block, so requests are sent and replies handled on them, without a hand-off.
-        var settings = new ConnectionSettings(options.ConnectTimeout, MaxInFlight: 64 * 1024, InlineIo: true);
+        var settings = new ConnectionSettings(options.ConnectTimeout, MaxInFlight: 64 * 1024, InlineIo: true, Poller: poller);
         _node = new CacheNode(server, settings, options.ConnectionsPerServer, static (_, _) => { });
     }
 
