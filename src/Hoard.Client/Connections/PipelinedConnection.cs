@@ -101,14 +101,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable, IPolledConnection
     public Task Connected => _connected.Task;
 
     /// <summary>Why the connection is unusable, or null while it works.</summary>
-    public Exception? Broken
-    {
-        get
-        {
-            lock (_gate)
-                return _broken;
-        }
-    }
+    public Exception? Broken => Volatile.Read(ref _broken);
 
     /// <summary>Requests whose replies have not been read.</summary>
     public int InFlight
@@ -194,7 +187,8 @@ internal sealed class PipelinedConnection : IAsyncDisposable, IPolledConnection
         {
             first = _broken is null;
             wasConnected = _isConnected;
-            _broken ??= reason;
+            if (first)
+                Volatile.Write(ref _broken, reason);
             // Nothing is enqueued once _broken is set, so this drains the queue for good.
             while (_awaitingReply.TryDequeue(out var orphan))
                 orphans.Add(orphan);

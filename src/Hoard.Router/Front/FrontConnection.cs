@@ -215,20 +215,27 @@ internal abstract class FrontConnection
             TextCommandKind.Gat => RouterOperation.Gat,
             _ => RouterOperation.Gats,
         };
-        var requests = new List<RouterRequest>();
         var tokens = new KeyTokenizer(keys);
-        while (tokens.TryNext(out var key))
+        if (!tokens.TryNext(out var firstKey))
+            return PendingReply.Ready("END\r\n"u8.ToArray());
+        if (!IsValidKey(firstKey))
+            return PendingReply.Ready("CLIENT_ERROR bad command line format\r\n"u8.ToArray());
+        var first = RouterRequest.Retrieval(operation, firstKey.ToArray(), exptime);
+        if (!tokens.TryNext(out var key))
+            return PendingReply.Routed(Route(first));
+        var requests = new List<RouterRequest> { first };
+        do
         {
-            if (key.Length > TextCommandParser.MaxKeyLength || !TextCommandParser.IsValidKey(key, _limits.LenientKeys))
+            if (!IsValidKey(key))
                 return PendingReply.Ready("CLIENT_ERROR bad command line format\r\n"u8.ToArray());
             requests.Add(RouterRequest.Retrieval(operation, key.ToArray(), exptime));
         }
-        if (requests.Count == 0)
-            return PendingReply.Ready("END\r\n"u8.ToArray());
-        if (requests.Count == 1)
-            return PendingReply.Routed(Route(requests[0]));
+        while (tokens.TryNext(out key));
         return PendingReply.Made(Many(requests));
     }
+
+    private bool IsValidKey(ReadOnlySpan<byte> key) =>
+        key.Length <= TextCommandParser.MaxKeyLength && TextCommandParser.IsValidKey(key, _limits.LenientKeys);
 
     private async ValueTask<byte[]> Many(List<RouterRequest> requests)
     {

@@ -82,7 +82,6 @@ public sealed class UpstreamServer : IAsyncDisposable
             return RouterReply.Failure(ReplyResult.Tko, $"{Name} is marked down (TKO) after {_options.TimeoutsUntilTko} failures in a row");
         Interlocked.Increment(ref _requests);
         Interlocked.Increment(ref _inFlight);
-        long started = Stopwatch.GetTimestamp();
         try
         {
             var operation = new ForwardOperation(request, Name);
@@ -90,7 +89,7 @@ public sealed class UpstreamServer : IAsyncDisposable
             // One client connection's requests share an upstream connection, so they stay in order.
             _node.Connection(request.Affinity).Send(operation);
             var bytes = await operation.Task.ConfigureAwait(false);
-            RecordSuccess(started);
+            RecordSuccess(operation.StartedTimestamp);
             return RouterReply.FromServer(bytes, request);
         }
         catch (HoardTimeoutException e)
