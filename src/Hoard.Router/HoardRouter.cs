@@ -10,6 +10,7 @@ using Hoard.Router.Front;
 using Hoard.Router.Routes;
 using Hoard.Router.Stats;
 using Hoard.Router.Upstream;
+using Hoard.Server;
 using Hoard.Server.Network;
 using Hoard.Server.Network.Epoll;
 using Microsoft.Extensions.Logging;
@@ -60,7 +61,7 @@ public sealed class HoardRouter : IAsyncDisposable
         if (_deleteLog is { SkippedLines: > 0 } log)
             RouterLog.DeleteLogProblem(_logger, log.Path, $"{log.SkippedLines} unreadable lines skipped");
         _runtime = new RouteRuntime(options, new RouterStatistics(), _deleteLog, _logger);
-        if (LinuxNative.IsSupported)
+        if (UsesEventLoops(options))
         {
             _loops = new EpollLoop[options.Threads];
             for (int i = 0; i < _loops.Length; i++)
@@ -82,6 +83,18 @@ public sealed class HoardRouter : IAsyncDisposable
     }
 
     public string Version { get; }
+
+    /// <summary>
+    /// Whether <paramref name="options"/> put the sockets on the router's own event loops (the epoll transport)
+    /// rather than .NET's socket engine; throws when epoll is asked for where it is not available.
+    /// </summary>
+    public static bool UsesEventLoops(RouterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Transport == TransportKind.Epoll && !LinuxNative.IsSupported)
+            throw new PlatformNotSupportedException("the epoll transport needs Linux on x86-64; use --transport sockets");
+        return options.Transport == TransportKind.Epoll || (options.Transport == TransportKind.Auto && LinuxNative.IsSupported);
+    }
 
     public IReadOnlyList<EndPoint> EndPoints => _endPoints;
 

@@ -1,3 +1,5 @@
+using Hoard.Server;
+
 namespace Hoard.Router;
 
 /// <summary>Settings of a <see cref="HoardRouter"/> (the command line's flags). Defaults follow mcrouter's where it has one.</summary>
@@ -12,8 +14,17 @@ public sealed class RouterOptions
     /// <summary>Addresses to listen on (memcached's <c>-l</c> syntax).</summary>
     public IReadOnlyList<string> ListenAddresses { get; init; } = ["0.0.0.0"];
 
-    /// <summary>Socket engine threads for the front side (<c>-t</c>).</summary>
+    /// <summary>
+    /// Front threads (<c>-t</c>): with the epoll transport, event loops that each serve their share of the client
+    /// connections and of the upstream sockets (mcrouter's proxy threads); with .NET sockets, socket-engine threads.
+    /// </summary>
     public int Threads { get; init; } = 4;
+
+    /// <summary>
+    /// How sockets are served: <see cref="TransportKind.Epoll"/> event loops where available (Linux x86-64), else
+    /// .NET's asynchronous sockets (<see cref="TransportKind.Sockets"/>); the same choice as <c>hoard server</c>'s.
+    /// </summary>
+    public TransportKind Transport { get; init; } = TransportKind.Auto;
 
     /// <summary>Pipelined connections per upstream server, shared by every client connection.</summary>
     public int ConnectionsPerServer { get; init; } = 2;

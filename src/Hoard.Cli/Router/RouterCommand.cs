@@ -20,7 +20,9 @@ internal static class RouterCommand
         var config = new Option<string>("--config", "-f") { Description = "Route config: JSON in mcrouter's format (file:PATH accepted, as mcrouter writes it)", Required = true };
         var port = new Option<int>("--port", "-p") { Description = "TCP port to listen on (0: a free one)", DefaultValueFactory = _ => 5000 };
         var listen = new Option<string>("--listen", "-l") { Description = "Addresses to listen on, comma-separated (memcached's -l)", DefaultValueFactory = _ => "0.0.0.0" };
-        var threads = new Option<int>("--threads", "-t") { Description = "Front-side I/O threads", DefaultValueFactory = _ => 4 };
+        var threads = new Option<int>("--threads", "-t") { Description = "Front threads: event loops, each serving its share of the client connections and upstream sockets", DefaultValueFactory = _ => 4 };
+        var transport = new Option<string>("--transport") { Description = "epoll (event loops, Linux x86-64), sockets (.NET's asynchronous sockets) or auto", DefaultValueFactory = _ => "auto" };
+        transport.AcceptOnlyFromAmong("auto", "epoll", "sockets");
         var connections = new Option<int>("--connections-per-server") { Description = "Pipelined connections to each upstream server, shared by all clients", DefaultValueFactory = _ => 2 };
         var timeout = new Option<int>("--server-timeout") { Description = "Milliseconds an upstream request may take (mcrouter's --server-timeout)", DefaultValueFactory = _ => 1000 };
         var tko = new Option<int>("--timeouts-until-tko") { Description = "Failures in a row that mark a server down (TKO)", DefaultValueFactory = _ => 3 };
@@ -38,7 +40,7 @@ internal static class RouterCommand
 
         var command = new Command("router", "Run an mcrouter-style memcached proxy: pooled connections, routing, failover, replication, warm-up.")
         {
-            config, port, listen, threads, connections, timeout, tko, probeInitial, probeMax, missOnError, flush, deleteLog,
+            config, port, listen, threads, transport, connections, timeout, tko, probeInitial, probeMax, missOnError, flush, deleteLog,
             routePrefix, metrics, maxConnections, maxValue, lenient, verbose,
         };
         command.Options.Add(new HelpOption());
@@ -53,6 +55,12 @@ internal static class RouterCommand
                 Port = parse.GetValue(port),
                 ListenAddresses = parse.GetValue(listen)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Threads = parse.GetValue(threads),
+                Transport = parse.GetValue(transport) switch
+                {
+                    "epoll" => TransportKind.Epoll,
+                    "sockets" => TransportKind.Sockets,
+                    _ => TransportKind.Auto,
+                },
                 ConnectionsPerServer = parse.GetValue(connections),
                 ServerTimeout = TimeSpan.FromMilliseconds(parse.GetValue(timeout)),
                 ConnectTimeout = TimeSpan.FromMilliseconds(parse.GetValue(timeout)),
@@ -86,8 +94,19 @@ internal static class RouterCommand
             await error.WriteLineAsync($"hoard router: config file {options.ConfigPath} does not exist").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        bool eventLoops;
+        try
+        {
+            eventLoops = HoardRouter.UsesEventLoops(options);
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            await error.WriteLineAsync($"hoard router: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
         // Before the first socket of the process: the runtime reads the socket engine's settings once.
-        HoardServer.ConfigureSocketEngine(options.Threads);
+        // With event loops, .NET's socket engine only accepts connections: one thread is plenty.
+        HoardServer.ConfigureSocketEngine(eventLoops ? 1 : options.Threads);
         using var loggerFactory = ConsoleLogging.Create(Math.Max(verbosity, 1));
         var stopSignal = new TaskCompletionSource<PosixSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnSignal(PosixSignalContext context) => context.Cancel = stopSignal.TrySetResult(context.Signal);

@@ -297,6 +297,7 @@ internal sealed class PipelinedConnection : IAsyncDisposable, IPolledConnection
     {
         while (true)
         {
+            // Room first: it may move the bytes and replace the buffer.
             int space = MakeReceiveRoom();
             int received;
             SocketError error;
@@ -419,7 +420,9 @@ internal sealed class PipelinedConnection : IAsyncDisposable, IPolledConnection
     {
         while (true)
         {
-            _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, MakeReceiveRoom());
+            // Room first: it may move the bytes and replace the buffer.
+            int room = MakeReceiveRoom();
+            _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, room);
             bool pending;
             try
             {

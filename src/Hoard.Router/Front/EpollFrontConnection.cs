@@ -118,8 +118,9 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
         {
             lock (_gate)
             {
+                // Not return: the requests started so far still need their replies awaited (below).
                 if (_closed || _blockedOnWrite || _tooManyInFlight || _endOfInput)
-                    return;
+                    break;
             }
             var space = ReceiveSpace();
             nint received;
@@ -201,8 +202,6 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
     /// </summary>
     private void WriteReplies(bool oldestCompleted = false)
     {
-        PendingReply oldest = default;
-        bool awaitOldest = false;
         bool resumeReading = false;
         bool close = false;
         lock (_gate)
@@ -253,8 +252,11 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                     UpdateInterest();
                 if (_inFlight.Count > 0 && !_oldestAwaited)
                 {
-                    _oldestAwaited = awaitOldest = true;
-                    oldest = _inFlight.Peek();
+                    // Under the lock: once this returns, another thread may take the reply off the queue and
+                    // consume it, after which it must not be awaited. (An already complete reply runs the
+                    // continuation later, on the thread pool, so this does not re-enter.)
+                    _oldestAwaited = true;
+                    _inFlight.Peek().OnCompleted(_onOldestCompleted);
                 }
             }
         }
@@ -267,9 +269,6 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                 _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
             return;
         }
-        // Outside the lock: a reply completing meanwhile runs the continuation (it takes the lock) elsewhere.
-        if (awaitOldest)
-            oldest.OnCompleted(_onOldestCompleted);
         // Requests may be waiting in the buffer: start them on the loop's thread.
         if (resumeReading)
             _loop.Post(static state => ((EpollFrontConnection)state!).ResumeReading(), this);

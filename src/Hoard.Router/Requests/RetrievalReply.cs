@@ -79,6 +79,6 @@ internal static class RetrievalReply
         if (!Utf8Parser.TryParse(size, out int dataLength, out int used) || used != size.Length || dataLength < 0)
             return false;
         length = newline + 1 + dataLength + 2;
-        return length <= rest.Length;
+        return length <= rest.Length && rest[length - 2] == '\r' && rest[length - 1] == '\n';
     }
 }

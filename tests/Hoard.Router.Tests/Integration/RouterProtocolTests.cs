@@ -1,12 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hoard.Router.Tests.Infrastructure;
+using Hoard.Server;
 
 namespace Hoard.Router.Tests.Integration;
 
-/// <summary>The router's front side against real memcached 1.6 servers: every command, pipelining, meta pass-through.</summary>
-public sealed class RouterProtocolTests : IAsyncLifetime
+/// <summary>
+/// The router's front side against real memcached 1.6 servers: every command, pipelining, meta pass-through,
+/// back-pressure. Run once per transport (the event loops and .NET's asynchronous sockets), with a small
+/// in-flight limit per client so that pipelines pause and resume reading.
+/// </summary>
+public abstract class RouterProtocolTests : IAsyncLifetime
 {
+    private const int InFlightLimit = 8;
+
     private Memcached[] _servers = [];
     private RouterHarness _router = null!;
 
@@ -14,8 +21,21 @@ public sealed class RouterProtocolTests : IAsyncLifetime
     {
         _servers = [Memcached.Start(), Memcached.Start(), Memcached.Start()];
         string servers = string.Join(", ", _servers.Select(s => $"\"{s.Address}\""));
-        _router = await RouterHarness.StartAsync($$"""{ "pools": { "A": { "servers": [{{servers}}] } }, "route": "PoolRoute|A" }""");
+        _router = await RouterHarness.StartAsync($$"""{ "pools": { "A": { "servers": [{{servers}}] } }, "route": "PoolRoute|A" }""",
+            o => new RouterOptions
+            {
+                ConfigPath = o.ConfigPath,
+                Port = 0,
+                ListenAddresses = o.ListenAddresses,
+                Threads = 2,
+                Transport = Transport,
+                MaxInFlightPerClient = InFlightLimit,
+                ServerTimeout = TimeSpan.FromSeconds(5),
+                ConnectTimeout = TimeSpan.FromSeconds(2),
+            });
     }
+
+    protected abstract TransportKind Transport { get; }
 
     public async Task DisposeAsync()
     {
@@ -233,4 +253,92 @@ public sealed class RouterProtocolTests : IAsyncLifetime
 
     private static Hoard.Integration.Tests.Infrastructure.TextClient TextClientFor(Memcached server) =>
         Hoard.Integration.Tests.Infrastructure.TextClient.Connect(server.Port);
+    [Fact]
+    public void A_pipeline_far_beyond_the_in_flight_limit_is_answered_whole_and_in_order()
+    {
+        using var client = _router.Connect();
+        var request = new System.Text.StringBuilder();
+        for (int i = 0; i < 40 * InFlightLimit; i++)
+            request.Append(CultureInfo.InvariantCulture, $"set deep{i} 0 0 1\r\nx\r\nget deep{i} deep{i + 1}\r\n");
+        client.Send(request.ToString());
+        for (int i = 0; i < 40 * InFlightLimit; i++)
+        {
+            Assert.Equal("STORED", client.ReadLine());
+            Assert.Equal($"VALUE deep{i} 0 1\r\nx\r\nEND\r\n", client.ReadReply(3));
+        }
+        Assert.Equal("STORED", client.Call("set after 0 0 1\r\ny"));
+    }
+
+    [Fact]
+    public void A_client_that_reads_its_replies_late_still_gets_every_byte()
+    {
+        using var client = _router.Connect();
+        string value = new('v', 200_000);
+        Assert.Equal("STORED", client.Call($"set big 0 0 {value.Length}\r\n{value}"));
+        // 60 replies of 200 KB: far more than the socket buffers hold, so the router must wait for the client.
+        client.Send(string.Concat(Enumerable.Repeat("get big\r\n", 60)));
+        Thread.Sleep(300);
+        for (int i = 0; i < 60; i++)
+        {
+            Assert.Equal($"VALUE big 0 {value.Length}", client.ReadLine());
+            Assert.Equal(value + "\r\n", client.ReadExactText(value + "\r\n"));
+            Assert.Equal("END", client.ReadLine());
+        }
+        Assert.Equal("STORED", client.Call("set after-big 0 0 1\r\ny"));
+    }
+
+    [Fact]
+    public void A_value_near_the_size_limit_passes_through_both_ways()
+    {
+        using var client = _router.Connect();
+        var value = string.Create(1_000_000, 0, static (span, _) =>
+        {
+            for (int i = 0; i < span.Length; i++)
+                span[i] = (char)('a' + (i % 26));
+        });
+        Assert.Equal("STORED", client.Call($"set huge 0 0 {value.Length}\r\n{value}"));
+        Assert.Equal(value, client.Get("huge"));
+    }
+
+    [Fact]
+    public void A_client_that_half_closes_gets_its_replies_then_the_connection_closes()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Connect(System.Net.IPAddress.Loopback, _router.Port);
+        socket.ReceiveTimeout = 10_000;
+        socket.Send(TextClientBytes("set half 0 0 1\r\nh\r\nget half\r\nget half-missing\r\n"));
+        socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = socket.Receive(buffer)) > 0)
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        Assert.Equal("STORED\r\nVALUE half 0 1\r\nh\r\nEND\r\nEND\r\n", System.Text.Encoding.ASCII.GetString([.. received]));
+    }
+
+    [Fact]
+    public void Quit_in_a_pipeline_answers_what_came_before_and_closes()
+    {
+        using var client = _router.Connect();
+        client.Send("set beforequit 0 0 1\r\nq\r\nget beforequit\r\nquit\r\nset afterquit 0 0 1\r\nz\r\n");
+        Assert.Equal("STORED", client.ReadLine());
+        Assert.Equal("VALUE beforequit 0 1\r\nq\r\nEND\r\n", client.ReadReply(3));
+        Assert.True(client.WaitForClose(TimeSpan.FromSeconds(10)), "the router did not close the connection after quit");
+        using var other = _router.Connect();
+        Assert.Null(other.Get("afterquit"));
+    }
+
+    private static byte[] TextClientBytes(string text) => System.Text.Encoding.ASCII.GetBytes(text);
+}
+
+/// <summary>The front side on the router's event loops (the default on Linux x86-64).</summary>
+public sealed class RouterProtocolOnEventLoopsTests : RouterProtocolTests
+{
+    protected override TransportKind Transport => TransportKind.Epoll;
+}
+
+/// <summary>The front side on .NET's asynchronous sockets (the transport elsewhere).</summary>
+public sealed class RouterProtocolOnSocketsTests : RouterProtocolTests
+{
+    protected override TransportKind Transport => TransportKind.Sockets;
 }
