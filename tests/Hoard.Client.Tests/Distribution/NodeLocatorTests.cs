@@ -88,7 +88,9 @@ public class NodeLocatorTests
                 sink += locator.LocateIndex(key) + locator.Locate(key).Port;
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        // 20,000 calls: one allocation per call would be at least 480,000 bytes. The bound leaves room for the
+        // runtime's own occasional allocation on this thread while other tests run (1,368 bytes seen once in CI).
+        Assert.True(allocated < 4096, $"{allocated} bytes allocated over 20,000 calls");
         Assert.True(sink > 0);
     }
 
