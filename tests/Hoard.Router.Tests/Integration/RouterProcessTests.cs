@@ -8,8 +8,10 @@ namespace Hoard.Router.Tests.Integration;
 /// <summary><c>hoard router</c> as a real process: start, serve, refuse bad configs, stop on SIGTERM; and the Prometheus endpoint.</summary>
 public sealed class RouterProcessTests
 {
-    [Fact]
-    public async Task The_router_process_serves_seed_003s_session_and_exits_cleanly_on_sigterm()
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("sockets")]
+    public async Task The_router_process_serves_seed_003s_session_and_exits_cleanly_on_sigterm(string transport)
     {
         await using var server = Memcached.Start();
         var directory = Directory.CreateTempSubdirectory("hoard-router-process-").FullName;
@@ -18,7 +20,7 @@ public sealed class RouterProcessTests
             string config = Path.Combine(directory, "config.json");
             await File.WriteAllTextAsync(config, $$"""{ "pools": { "A": { "servers": ["{{server.Address}}"] } }, "route": "PoolRoute|A" }""");
             int port = Memcached.FreePort();
-            using var router = Start("router", "--config", "file:" + config, "-p", port.ToString(CultureInfo.InvariantCulture), "-l", "127.0.0.1", "-t", "1");
+            using var router = Start("router", "--config", "file:" + config, "-p", port.ToString(CultureInfo.InvariantCulture), "-l", "127.0.0.1", "-t", "1", "--transport", transport);
             string? line = await router.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.StartsWith("hoard router listening on 127.0.0.1:", line, StringComparison.Ordinal);
 
@@ -67,6 +69,16 @@ public sealed class RouterProcessTests
         Assert.True(router.WaitForExit(15_000));
         Assert.Equal(1, router.ExitCode);
         Assert.Contains("config file /nonexistent/router.json does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_transport_is_a_usage_error()
+    {
+        using var router = Start("router", "--config", "/nonexistent/router.json", "--transport", "io_uring");
+        string error = await router.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(router.WaitForExit(15_000));
+        Assert.NotEqual(0, router.ExitCode);
+        Assert.Contains("io_uring", error, StringComparison.Ordinal);
     }
 
     [Fact]
