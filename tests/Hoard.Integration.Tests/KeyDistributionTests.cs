@@ -145,7 +145,7 @@ public sealed class KeyDistributionTests(SixServers fleet, ITestOutputHelper out
     private static void RunStoreScript(string keyFile, string mode, IReadOnlyList<string> servers) =>
         RunScript([mode, keyFile, .. servers]);
 
-    private static ExternalTool.Result RunScript(IReadOnlyList<string> arguments)
+    private static ChildProcess.Result RunScript(IReadOnlyList<string> arguments)
     {
         var result = ExternalTool.Run(ExternalTool.Python, [ExternalTool.Script("key_distribution_store.py"), .. arguments], TimeSpan.FromSeconds(90));
         Assert.True(result.ExitCode == 0 && result.Stdout.Contains("ALL PASSED", StringComparison.Ordinal),

@@ -52,7 +52,7 @@ public sealed class PylibmcTests
         }
         var sasldb = Path.Combine(directory, "sasldb");
         File.WriteAllText(Path.Combine(directory, "memcached.conf"), $"mech_list: plain\nsasldb_path: {sasldb}\n");
-        var info = ExternalTool.StartInfo("/usr/sbin/saslpasswd2", ["-p", "-c", "-a", "memcached", "-f", sasldb, User]);
+        var info = ChildProcess.StartInfo("/usr/sbin/saslpasswd2", ["-p", "-c", "-a", "memcached", "-f", sasldb, User]);
         using (var process = Process.Start(info)!)
         {
             process.StandardInput.Write(Password);

@@ -38,7 +38,7 @@ public sealed class TlsTests : IClassFixture<TlsTests.Pki>
     }
 
     /// <summary>openssl s_client verifying the server against the test CA; <paramref name="input"/> is the session.</summary>
-    private ExternalTool.Result SClient(int port, string input, params string[] extra) =>
+    private ChildProcess.Result SClient(int port, string input, params string[] extra) =>
         _pki.RunWithInput(input, TimeSpan.FromSeconds(20),
             ["s_client", "-connect", $"127.0.0.1:{port}", "-quiet", "-CAfile", _pki.CaFile, "-verify_return_error", .. extra]);
 

@@ -283,29 +283,19 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
     /// <summary>Sends the pending output (under the lock); false when the socket would block or failed (then closed).</summary>
     private bool TrySend()
     {
-        var pending = _output.WrittenSpan;
-        while (_sentOffset < pending.Length)
+        switch (SendPending(Descriptor, _output.WrittenSpan, ref _sentOffset))
         {
-            nint sent;
-            fixed (byte* buffer = pending)
-                sent = Send(Descriptor, buffer + _sentOffset, (nuint)(pending.Length - _sentOffset), MSG_NOSIGNAL);
-            if (sent >= 0)
-            {
-                _sentOffset += (int)sent;
-                continue;
-            }
-            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (error == EINTR)
-                continue;
-            if (error == EAGAIN)
+            case SendOutcome.Sent:
+                _sentOffset = 0;
+                _output.ResetWrittenCount();
+                return true;
+            case SendOutcome.WouldBlock:
                 return false;
-            _closed = true;
-            _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
-            return false;
+            default:
+                _closed = true;
+                _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
+                return false;
         }
-        _sentOffset = 0;
-        _output.ResetWrittenCount();
-        return true;
     }
 
     /// <summary>Watches the socket for what the connection waits for now (under the lock).</summary>

@@ -2,6 +2,7 @@ using Hoard.Cli.Cluster;
 using Hoard.Cli.Stats;
 using Hoard.Cli.Tests.Stats;
 using Hoard.Client.Distribution;
+using Hoard.Integration.Tests.Infrastructure;
 
 namespace Hoard.Cli.Tests.Cluster;
 
@@ -67,7 +68,7 @@ public sealed class ClusterSupervisorTests
 
         Assert.Equal(MemberState.Stopped, member.State);
         Assert.Equal(128 + 9, member.ExitCode);
-        Assert.False(TestProcess.IsRunning(member.Pid!.Value));
+        Assert.False(ChildProcess.IsRunning(member.Pid!.Value));
         var recent = events.Recent(10, 0);
         Assert.Contains(recent, line => line.Contains("did not stop within 500ms of SIGTERM; killing it", StringComparison.Ordinal));
         Assert.Contains(recent, line => line.Contains("stopped (exit 137, SIGKILL)", StringComparison.Ordinal));

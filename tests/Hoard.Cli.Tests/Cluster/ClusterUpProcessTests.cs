@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hoard.Cli.Tests.Stats;
+using Hoard.Integration.Tests.Infrastructure;
 
 namespace Hoard.Cli.Tests.Cluster;
 
@@ -16,8 +17,8 @@ public sealed partial class ClusterUpProcessTests
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static TestProcess StartCluster(params string[] args) =>
-        TestProcess.Start(TestProcess.HoardExecutable, ["cluster", "up", "--memory", "8", "--interval", "300ms", .. args]);
+    private static ChildProcess StartCluster(params string[] args) =>
+        ChildProcess.Start(HoardApphost.Executable, ["cluster", "up", "--memory", "8", "--interval", "300ms", .. args]);
 
     /// <summary>Whether a table row for <paramref name="node"/> matching <paramref name="rest"/> (a regex after port and pid) was printed.</summary>
     private static bool HasRow(string output, string node, int port, int pid, string rest) =>
@@ -50,7 +51,7 @@ public sealed partial class ClusterUpProcessTests
         }
         cluster.WaitForOutput(o => HasRow(o, "node1", basePort, pids[0], @"up +5 "), StepTimeout, "node1's 5 items in the table");
 
-        Assert.True(TestProcess.SignalPid(pids[1], TestProcess.SigKill));
+        Assert.True(ChildProcess.SignalPid(pids[1], ChildProcess.SigKill));
         var output = cluster.WaitForOutput(o => HasRow(o, "node2", basePort + 1, pids[1], Regex.Escape("down (exit 137, SIGKILL)")),
             StepTimeout, "node2 reported down in the table");
         Assert.Contains($"node2 (port {basePort + 1}, pid {pids[1]}) is DOWN: exited on its own (exit 137, SIGKILL)", output, StringComparison.Ordinal);
@@ -59,8 +60,8 @@ public sealed partial class ClusterUpProcessTests
 
         // node3 frozen: it cannot act on SIGTERM, so the shutdown has to kill it after the 5 s grace time, and
         // still exit 0 (System.CommandLine's own handler would make it 143 after two seconds).
-        Assert.True(TestProcess.SignalPid(pids[2], TestProcess.SigStop));
-        cluster.Signal(TestProcess.SigTerm);
+        Assert.True(ChildProcess.SignalPid(pids[2], ChildProcess.SigStop));
+        cluster.Signal(ChildProcess.SigTerm);
         var exit = cluster.WaitForExit(StepTimeout);
 
         output = cluster.Output;
@@ -71,7 +72,7 @@ public sealed partial class ClusterUpProcessTests
         Assert.Contains($"node3 (port {basePort + 2}, pid {pids[2]}) stopped (exit 137, SIGKILL)", output, StringComparison.Ordinal);
         Assert.EndsWith("hoard cluster: all stopped", output.TrimEnd(), StringComparison.Ordinal);
         foreach (var pid in pids)
-            Assert.False(TestProcess.IsRunning(pid), $"node pid {pid} outlived the cluster");
+            Assert.False(ChildProcess.IsRunning(pid), $"node pid {pid} outlived the cluster");
         for (int i = 0; i < 3; i++)
             Assert.False(TextConnection.CanConnect(basePort + i), $"port {basePort + i} still answers");
     }
@@ -88,15 +89,15 @@ public sealed partial class ClusterUpProcessTests
             return int.Parse(connection.Stats()["pid"], CultureInfo.InvariantCulture);
         }).ToArray();
 
-        cluster.Signal(TestProcess.SigKill);
+        cluster.Signal(ChildProcess.SigKill);
         Assert.Equal(137, cluster.WaitForExit(StepTimeout));
 
         // The kernel sends each node SIGTERM (setpriv --pdeathsig); they shut down on their own.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (pids.Any(TestProcess.IsRunning) && clock.Elapsed < StepTimeout)
+        while (pids.Any(ChildProcess.IsRunning) && clock.Elapsed < StepTimeout)
             Thread.Sleep(50);
         foreach (var pid in pids)
-            Assert.False(TestProcess.IsRunning(pid), $"node pid {pid} outlived a killed cluster process");
+            Assert.False(ChildProcess.IsRunning(pid), $"node pid {pid} outlived a killed cluster process");
     }
 
     [Fact]
@@ -127,10 +128,10 @@ public sealed partial class ClusterUpProcessTests
         Assert.All(items, count => Assert.True(count > 0, $"one node holds no keys: {string.Join(", ", items)}"));
         cluster.WaitForOutput(o => HasRow(o, "router", routerPort, routerPid, "up "), StepTimeout, "the router's row");
 
-        cluster.Signal(TestProcess.SigTerm);
+        cluster.Signal(ChildProcess.SigTerm);
         var exit = cluster.WaitForExit(StepTimeout);
         Assert.True(exit == 0, $"exit code {exit?.ToString(CultureInfo.InvariantCulture) ?? "none (still running)"}; output:\n{cluster.Output}");
-        Assert.False(TestProcess.IsRunning(routerPid));
+        Assert.False(ChildProcess.IsRunning(routerPid));
         Assert.False(TextConnection.CanConnect(routerPort));
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Hoard.Integration.Tests.Infrastructure;
 
 namespace Hoard.Cli.Tests.Stats;
 
@@ -9,10 +10,10 @@ namespace Hoard.Cli.Tests.Stats;
 /// </summary>
 public sealed class CacheServer : IDisposable
 {
-    private readonly TestProcess _process;
+    private readonly ChildProcess _process;
     private readonly string _directory;
 
-    private CacheServer(TestProcess process, string directory, int port)
+    private CacheServer(ChildProcess process, string directory, int port)
     {
         _process = process;
         _directory = directory;
@@ -27,7 +28,7 @@ public sealed class CacheServer : IDisposable
 
     /// <summary>hoard server: loopback, no UDP, any free port (<c>-p 0</c>).</summary>
     public static CacheServer StartHoard() =>
-        Start(TestProcess.HoardExecutable, ["server", "-U", "0", "-l", "127.0.0.1", "-p", "0", "-m", "16"]);
+        Start(HoardApphost.Executable, ["server", "-U", "0", "-l", "127.0.0.1", "-p", "0", "-m", "16"]);
 
     /// <summary>memcached: as root it needs <c>-u root</c>; <c>-p -1</c> is its "any free port" (its -p 0 turns TCP off).</summary>
     public static CacheServer StartMemcached()
@@ -56,7 +57,7 @@ public sealed class CacheServer : IDisposable
     {
         var directory = Directory.CreateTempSubdirectory("hoard-cli-test-").FullName;
         var portFile = Path.Combine(directory, "ports");
-        var process = TestProcess.Start(fileName, arguments, new Dictionary<string, string> { ["MEMCACHED_PORT_FILENAME"] = portFile });
+        var process = ChildProcess.Start(fileName, arguments, new Dictionary<string, string> { ["MEMCACHED_PORT_FILENAME"] = portFile });
         try
         {
             var clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using Hoard.Deploy.Tests.Infrastructure;
+using Hoard.Integration.Tests.Infrastructure;
 using k8s;
 using k8s.Models;
 
@@ -7,8 +8,8 @@ namespace Hoard.Deploy.Tests.Helm;
 /// <summary>Renders the chart with helm, where helm is installed, and compares it with deploy/kubernetes.</summary>
 public sealed class HelmRenderTests
 {
-    private static ExternalProgram.Result Helm(params string[] arguments) =>
-        ExternalProgram.Run(HelmFactAttribute.Helm!, arguments, TimeSpan.FromMinutes(2));
+    private static ChildProcess.Result Helm(params string[] arguments) =>
+        ChildProcess.Run(HelmFactAttribute.Helm!, arguments, TimeSpan.FromMinutes(2), workingDirectory: Repository.Root);
 
     [HelmFact]
     public void The_chart_renders_with_its_defaults_to_exactly_the_plain_manifests()

@@ -14,5 +14,16 @@ public sealed class HelmFactAttribute : FactAttribute
     }
 
     /// <summary>The helm program, or null.</summary>
-    public static string? Helm { get; } = ExternalProgram.FindOnPath("helm");
+    public static string? Helm { get; } = FindOnPath("helm");
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
+    }
 }

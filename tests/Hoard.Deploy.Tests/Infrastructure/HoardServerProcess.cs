@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using Hoard.Integration.Tests.Infrastructure;
 
 namespace Hoard.Deploy.Tests.Infrastructure;
 
@@ -14,10 +14,9 @@ public sealed class HoardServerProcess : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ChildProcess _process;
 
-    private HoardServerProcess(Process process, string directory)
+    private HoardServerProcess(ChildProcess process, string directory)
     {
         _process = process;
         Directory = directory;
@@ -28,14 +27,7 @@ public sealed class HoardServerProcess : IDisposable
 
     public int Port { get; private set; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _process.Output;
 
     public static string Executable
     {
@@ -57,24 +49,10 @@ public sealed class HoardServerProcess : IDisposable
     /// <summary>Starts <c>hoard server -U 0 -l 127.0.0.1 -p 0</c> followed by <paramref name="arguments"/>, in <paramref name="directory"/>.</summary>
     public static HoardServerProcess Start(string directory, params string[] arguments)
     {
-        var info = new ProcessStartInfo(Executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = directory,
-        };
-        foreach (var argument in (string[])["server", "-U", "0", "-l", "127.0.0.1", "-p", "0", .. arguments])
-            info.ArgumentList.Add(argument);
         var portFile = Path.Combine(directory, "ports");
-        info.Environment["MEMCACHED_PORT_FILENAME"] = portFile;
-        var server = new HoardServerProcess(new Process { StartInfo = info }, directory);
-        server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        server._process.Start();
-        server._process.BeginOutputReadLine();
-        server._process.BeginErrorReadLine();
+        var process = ChildProcess.Start(Executable, ["server", "-U", "0", "-l", "127.0.0.1", "-p", "0", .. arguments],
+            new Dictionary<string, string> { ["MEMCACHED_PORT_FILENAME"] = portFile }, workingDirectory: directory);
+        var server = new HoardServerProcess(process, directory);
         try
         {
             server.Port = WaitForPort(server, portFile);
@@ -100,8 +78,8 @@ public sealed class HoardServerProcess : IDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {
-            if (server._process.HasExited)
-                throw new InvalidOperationException($"hoard server exited with code {server._process.ExitCode} before listening:\n{server.Output}");
+            if (server._process.WaitForExit(TimeSpan.Zero) is { } exitCode)
+                throw new InvalidOperationException($"hoard server exited with code {exitCode} before listening:\n{server.Output}");
             if (File.Exists(portFile))
             {
                 foreach (var line in File.ReadAllLines(portFile))
@@ -115,28 +93,8 @@ public sealed class HoardServerProcess : IDisposable
         throw new TimeoutException($"hoard server did not report its port within {StartTimeout.TotalSeconds}s:\n{server.Output}");
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
-    }
-
     public void Dispose()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
         _process.Dispose();
         try
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Hoard.Deploy.Tests.Infrastructure;
+using Hoard.Integration.Tests.Infrastructure;
 
 namespace Hoard.Deploy.Tests.Probe;
 
@@ -132,10 +133,10 @@ public sealed class ProbeScriptTests
 
     private static void MakeCertificate(string directory)
     {
-        var result = ExternalProgram.Run("/usr/bin/openssl",
+        var result = ChildProcess.Run("/usr/bin/openssl",
             ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "tls.key",
              "-out", "tls.crt", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
-            TimeSpan.FromSeconds(30), directory);
+            TimeSpan.FromSeconds(30), workingDirectory: directory);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 }

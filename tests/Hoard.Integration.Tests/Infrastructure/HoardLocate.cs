@@ -14,7 +14,7 @@ public static class HoardLocate
     /// <summary>The server for each key, in key order; fails the test on any error.</summary>
     public static IReadOnlyList<string> Run(IReadOnlyList<string> keys, params string[] arguments)
     {
-        var info = ExternalTool.StartInfo(Apphost(), ["locate", .. arguments]);
+        var info = ChildProcess.StartInfo(Apphost(), ["locate", .. arguments]);
         info.StandardInputEncoding = new UTF8Encoding(false);
         info.StandardOutputEncoding = Encoding.UTF8;
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

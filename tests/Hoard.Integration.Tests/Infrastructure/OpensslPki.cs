@@ -50,14 +50,14 @@ public sealed class OpensslPki : IDisposable
         Run("x509", "-noout", "-serial", "-in", certificateFile).Stdout.Trim().Replace("serial=", "", StringComparison.Ordinal);
 
     /// <summary>Runs openssl in the PKI directory; a failure throws with its output.</summary>
-    public ExternalTool.Result Run(params string[] arguments) => RunWithInput(null, TimeSpan.FromSeconds(30), arguments, check: true);
+    public ChildProcess.Result Run(params string[] arguments) => RunWithInput(null, TimeSpan.FromSeconds(30), arguments, check: true);
 
     /// <summary>Runs openssl in the PKI directory, feeding <paramref name="input"/> (if any) on stdin; unless <paramref name="check"/>, the exit code is returned, not checked.</summary>
-    public ExternalTool.Result RunWithInput(string? input, TimeSpan timeout, IEnumerable<string> arguments, bool check = false)
+    public ChildProcess.Result RunWithInput(string? input, TimeSpan timeout, IEnumerable<string> arguments, bool check = false)
     {
         if (!File.Exists(Openssl))
             throw new InvalidOperationException($"{Openssl} is not installed (test.sh installs the openssl package).");
-        var info = ExternalTool.StartInfo(Openssl, arguments);
+        var info = ChildProcess.StartInfo(Openssl, arguments);
         info.WorkingDirectory = Directory;
         using var process = new Process { StartInfo = info };
         var stdout = new StringBuilder();
@@ -83,10 +83,10 @@ public sealed class OpensslPki : IDisposable
             process.WaitForExit();
         }
         process.WaitForExit();
-        ExternalTool.Result result;
+        ChildProcess.Result result;
         lock (stdout)
         lock (stderr)
-            result = new ExternalTool.Result(process.HasExited ? process.ExitCode : -1, stdout.ToString(), stderr.ToString());
+            result = new ChildProcess.Result(process.HasExited ? process.ExitCode : -1, stdout.ToString(), stderr.ToString());
         if (check && result.ExitCode != 0)
             throw new InvalidOperationException($"openssl {string.Join(' ', arguments)} failed: {result}");
         return result;

@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Hoard.Integration.Tests.Infrastructure;
 
@@ -13,30 +10,19 @@ namespace Hoard.Integration.Tests.Infrastructure;
 /// process is killed, with any children, on <see cref="Dispose"/> whether the test passed or not, and on
 /// test-host exit as a last resort.
 /// </summary>
-public sealed partial class ServerProcess : IDisposable
+public sealed class ServerProcess : IDisposable
 {
-    public const int SigHup = 1;
-    public const int SigInt = 2;
-    public const int SigTerm = 15;
+    public const int SigHup = ChildProcess.SigHup;
+    public const int SigInt = ChildProcess.SigInt;
+    public const int SigTerm = ChildProcess.SigTerm;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private static readonly ConcurrentDictionary<int, Process> Live = new();
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ChildProcess _process;
     private readonly string _directory;
     private bool _disposed;
 
-    static ServerProcess()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var process in Live.Values)
-                KillQuietly(process);
-        };
-    }
-
-    private ServerProcess(Process process, string directory, IReadOnlyList<string> arguments)
+    private ServerProcess(ChildProcess process, string directory, IReadOnlyList<string> arguments)
     {
         _process = process;
         _directory = directory;
@@ -45,7 +31,7 @@ public sealed partial class ServerProcess : IDisposable
 
     public int Port { get; private set; }
 
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
 
     /// <summary>The UDP port from the port file (<c>UDP INET: 12346</c>); 0 when the server serves no UDP.</summary>
     public int UdpPort => ReadPortFile("UDP INET:");
@@ -56,14 +42,7 @@ public sealed partial class ServerProcess : IDisposable
     public string PortFile => Path.Combine(_directory, "ports");
 
     /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _process.Output;
 
     public bool HasExited => _process.HasExited;
 
@@ -96,30 +75,21 @@ public sealed partial class ServerProcess : IDisposable
         var executable = TestServer.Executable; // throws a clear message when the apphost is missing
         var directory = Directory.CreateTempSubdirectory("hoard-it-").FullName;
         var arguments = TestServer.BaseArguments.Concat(extraArguments).ToList();
-        var info = ExternalTool.StartInfo(executable, arguments);
-        info.Environment["MEMCACHED_PORT_FILENAME"] = Path.Combine(directory, "ports");
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var serverEnvironment = new Dictionary<string, string> { ["MEMCACHED_PORT_FILENAME"] = Path.Combine(directory, "ports") };
         foreach (var (name, value) in environment)
-            info.Environment[name] = value;
+            serverEnvironment[name] = value;
 
-        var process = new Process { StartInfo = info };
-        var server = new ServerProcess(process, directory, arguments) { UnixSocketPath = UnixSocketToWaitFor.Value };
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        ChildProcess process;
         try
         {
-            if (!process.Start())
-                throw new InvalidOperationException($"Could not start {info.FileName}.");
+            process = ChildProcess.Start(executable, arguments, serverEnvironment);
         }
         catch
         {
-            process.Dispose();
             Directory.Delete(directory, recursive: true);
             throw;
         }
-        Live[process.Id] = process;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, directory, arguments) { UnixSocketPath = UnixSocketToWaitFor.Value };
         try
         {
             server.WaitUntilListening();
@@ -136,31 +106,19 @@ public sealed partial class ServerProcess : IDisposable
     public TextClient Connect() => TextClient.Connect(Port);
 
     /// <summary>Sends a POSIX signal to the server process.</summary>
-    public void Signal(int signal)
-    {
-        if (SysKill(_process.Id, signal) != 0)
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-    }
+    public void Signal(int signal) => _process.Signal(signal);
 
     /// <summary>Waits for the process to exit; returns its exit code, or null on timeout.</summary>
-    public int? WaitForExit(TimeSpan timeout)
-    {
-        if (!_process.WaitForExit(timeout))
-            return null;
-        _process.WaitForExit(); // flushes the redirected output
-        return _process.ExitCode;
-    }
+    public int? WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
 
     public string Describe() =>
-        $"{TestServer.Executable} {string.Join(' ', Arguments)} (pid {_process.Id}, port {Port}); output:\n{Output}";
+        $"{TestServer.Executable} {string.Join(' ', Arguments)} (pid {_process.Pid}, port {Port}); output:\n{Output}";
 
     public void Dispose()
     {
         if (_disposed)
             return;
         _disposed = true;
-        KillQuietly(_process);
-        Live.TryRemove(_process.Id, out _);
         _process.Dispose();
         try
         {
@@ -176,11 +134,10 @@ public sealed partial class ServerProcess : IDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {
-            if (_process.HasExited)
+            if (_process.WaitForExit(TimeSpan.Zero) is { } exitCode)
             {
-                _process.WaitForExit();
                 throw new InvalidOperationException(
-                    $"Server exited with code {_process.ExitCode} before listening: {Describe()}");
+                    $"Server exited with code {exitCode} before listening: {Describe()}");
             }
             if (UnixSocketPath is { } socketPath)
             {
@@ -251,37 +208,4 @@ public sealed partial class ServerProcess : IDisposable
             return false;
         }
     }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-        {
-            // Bounded: a -vv server can be chatty.
-            if (_output.Length < 1_000_000)
-                _output.AppendLine(line);
-        }
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SysKill(int pid, int signal);
 }

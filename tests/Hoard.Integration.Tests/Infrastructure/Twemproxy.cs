@@ -40,7 +40,7 @@ public sealed class Twemproxy : IDisposable
             "  timeout: 5000\n" +
             "  servers:\n" +
             string.Concat(servers.Select(s => $"   - {s}\n")));
-        var info = ExternalTool.StartInfo(executable,
+        var info = ChildProcess.StartInfo(executable,
             ["-c", config, "-s", statsPort.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(directory, "log")]);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start nutcracker");
         var proxy = new Twemproxy(process, directory, port);

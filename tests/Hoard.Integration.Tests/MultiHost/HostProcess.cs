@@ -26,7 +26,7 @@ public sealed class HostProcess : IDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             foreach (var process in Live.Values)
-                KillQuietly(process);
+                ChildProcess.KillQuietly(process);
         };
     }
 
@@ -58,7 +58,7 @@ public sealed class HostProcess : IDisposable
 
     public static HostProcess Start(NetworkHost host, string program, params string[] arguments)
     {
-        var info = ExternalTool.StartInfo(IpCommand.Program, ["netns", "exec", host.Namespace, program, .. arguments]);
+        var info = ChildProcess.StartInfo(IpCommand.Program, ["netns", "exec", host.Namespace, program, .. arguments]);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var process = new Process { StartInfo = info };
         var started = new HostProcess(process, host, $"ip netns exec {host.Namespace} {program} {string.Join(' ', arguments)}");
@@ -103,7 +103,7 @@ public sealed class HostProcess : IDisposable
     /// <summary>SIGKILL, as when the kernel's OOM killer or a crash takes a server: no goodbye to anyone.</summary>
     public void Kill()
     {
-        KillQuietly(_process);
+        ChildProcess.KillQuietly(_process);
         if (!_process.HasExited)
             throw new InvalidOperationException($"pid {Pid} still runs after SIGKILL: {CommandLine}");
     }
@@ -121,7 +121,7 @@ public sealed class HostProcess : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        KillQuietly(_process);
+        ChildProcess.KillQuietly(_process);
         Live.TryRemove(_pid, out _);
         _process.Dispose();
     }
@@ -134,24 +134,6 @@ public sealed class HostProcess : IDisposable
         {
             if (_output.Length < 200_000)
                 _output.AppendLine(line);
-        }
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
         }
     }
 }

@@ -18,7 +18,7 @@ internal static class IpCommand
         return result.Stdout;
     }
 
-    public static ExternalTool.Result TryRun(params string[] arguments) => ExternalTool.Run(Program, arguments, Limit);
+    public static ChildProcess.Result TryRun(params string[] arguments) => ExternalTool.Run(Program, arguments, Limit);
 
     /// <summary>Names of the network namespaces <c>ip netns list</c> shows (the first word of each line).</summary>
     public static IReadOnlyList<string> Namespaces() =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Hoard.Integration.Tests.Infrastructure;
 
 namespace Hoard.Samples.Movies.Tests.Infrastructure;
 
@@ -32,7 +33,7 @@ public sealed class HoardNode : IDisposable
         string directory = Directory.CreateTempSubdirectory("hoard-movies-node-").FullName;
         string portFile = Path.Combine(directory, "ports");
         var process = ChildProcess.Start(RepositoryPaths.HoardExecutable, ["server", "-U", "0", "-l", "127.0.0.1", "-p", "0", "-m", "32"],
-            new Dictionary<string, string> { ["MEMCACHED_PORT_FILENAME"] = portFile });
+            new Dictionary<string, string> { ["MEMCACHED_PORT_FILENAME"] = portFile }, Path.GetTempPath());
         try
         {
             int port = WaitForPort(process, portFile);

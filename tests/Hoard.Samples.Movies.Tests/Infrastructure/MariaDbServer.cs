@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hoard.Integration.Tests.Infrastructure;
 using MySqlConnector;
 
 namespace Hoard.Samples.Movies.Tests.Infrastructure;
@@ -52,7 +53,7 @@ public sealed class MariaDbServer : IDisposable
                 "--no-defaults", "--user=root", "--datadir=" + data, "--socket=" + Path.Combine(directory, "sock"),
                 "--pid-file=" + Path.Combine(directory, "pid"), "--port=" + port, "--bind-address=127.0.0.1",
                 "--skip-grant-tables", "--skip-name-resolve", "--innodb-flush-log-at-trx-commit=2", "--innodb-buffer-pool-size=64M",
-            ]);
+            ], workingDirectory: Path.GetTempPath());
             var server = new MariaDbServer(process, directory, port);
             try
             {

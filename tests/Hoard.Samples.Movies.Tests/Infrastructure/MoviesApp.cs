@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Hoard.Integration.Tests.Infrastructure;
 
 namespace Hoard.Samples.Movies.Tests.Infrastructure;
 
@@ -126,7 +127,7 @@ public sealed partial class MoviesApp : IDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             // Console output in plain lines (no colours), so the listening line can be read.
             ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "0",
-        });
+        }, Path.GetTempPath());
 
     private static void DeleteQuietly(string directory)
     {

@@ -197,27 +197,17 @@ internal sealed unsafe class EpollConnection : IServerConnection, IEpollSocket
     /// <summary>Sends the pending output; false when the socket would block before all of it went out.</summary>
     private bool TrySendOutput()
     {
-        var pending = _session.Output.WrittenSpan;
-        while (_sentOffset < pending.Length)
+        switch (SendPending(Descriptor, _session.Output.WrittenSpan, ref _sentOffset))
         {
-            nint sent;
-            fixed (byte* buffer = pending)
-                sent = Send(Descriptor, buffer + _sentOffset, (nuint)(pending.Length - _sentOffset), MSG_NOSIGNAL);
-            if (sent >= 0)
-            {
-                _sentOffset += (int)sent;
-                continue;
-            }
-            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (error == EINTR)
-                continue;
-            if (error == EAGAIN)
+            case SendOutcome.Sent:
+                _sentOffset = 0;
+                _session.OutputSent();
+                return true;
+            case SendOutcome.WouldBlock:
                 return false;
-            Close();
-            return false;
+            default:
+                Close();
+                return false;
         }
-        _sentOffset = 0;
-        _session.OutputSent();
-        return true;
     }
 }

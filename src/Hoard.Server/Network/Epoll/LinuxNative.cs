@@ -63,4 +63,41 @@ internal static unsafe partial class LinuxNative
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    /// <summary>What <see cref="SendPending"/> did.</summary>
+    public enum SendOutcome
+    {
+        /// <summary>Everything went out.</summary>
+        Sent,
+
+        /// <summary>The socket's buffer is full: wait for <c>EPOLLOUT</c>.</summary>
+        WouldBlock,
+
+        /// <summary>The connection failed (reset, broken pipe): close it.</summary>
+        Failed,
+    }
+
+    /// <summary>
+    /// Sends <paramref name="pending"/> from <paramref name="offset"/> on a non-blocking socket until all of it went
+    /// out or the socket would block; <paramref name="offset"/> moves past what was sent. No SIGPIPE on a closed peer.
+    /// </summary>
+    public static SendOutcome SendPending(int descriptor, ReadOnlySpan<byte> pending, ref int offset)
+    {
+        while (offset < pending.Length)
+        {
+            nint sent;
+            fixed (byte* buffer = pending)
+                sent = Send(descriptor, buffer + offset, (nuint)(pending.Length - offset), MSG_NOSIGNAL);
+            if (sent >= 0)
+            {
+                offset += (int)sent;
+                continue;
+            }
+            int error = Marshal.GetLastPInvokeError();
+            if (error == EINTR)
+                continue;
+            return error == EAGAIN ? SendOutcome.WouldBlock : SendOutcome.Failed;
+        }
+        return SendOutcome.Sent;
+    }
 }
