@@ -289,14 +289,26 @@ public sealed class HoardClient : IAsyncDisposable
         while (true)
         {
             var lease = await Run(bytes, new MetaLeaseGetOperation(bytes, lockSeconds, recacheSeconds), cancellationToken).ConfigureAwait(false);
+            // One hit or miss per call: a hit when the value came from the cache (a stale one served while
+            // another caller refreshes it included), a miss when this call ran the factory (a stale value it
+            // won the right to refresh included). The polls while another caller computes do not count.
             if (lease.Win)
+            {
+                ClientMetrics.Miss();
                 return await Recompute(bytes, lease, factory, expiry, cancellationToken).ConfigureAwait(false);
+            }
             if (lease.Item is { } item && !IsPlaceholder(item, lease))
+            {
+                ClientMetrics.Hit();
                 return _codec.Decode<T>(item.Value, item.Flags);
+            }
             // Another caller holds the lease and is computing. If it does not store in time (it crashed, or is
             // slow), stop waiting and compute here; the cache is still spared the stampede until then.
             if (waited.Elapsed >= options.LockTimeout)
+            {
+                ClientMetrics.Miss();
                 return await factory(cancellationToken).ConfigureAwait(false);
+            }
             await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, options.MaxPollInterval.Ticks));
         }
@@ -481,7 +493,10 @@ public sealed class HoardClient : IAsyncDisposable
         var (bytes, flags) = _codec.Encode(value);
         // Stored over the placeholder (or the stale item) only if nobody changed it meanwhile: a delete after a
         // database write must win over a value computed from the data before that write.
-        await Run(key, new MetaStoreOperation(key, bytes, flags, Seconds(expiry), StoreMode.Set, leaseCas), cancellationToken).ConfigureAwait(false);
+        // Not stored (EXISTS / NOT_FOUND) means exactly that and is no error; it is counted, so an application whose
+        // values keep losing their leases (invalidated faster than computed) can see it.
+        if (await Run(key, new MetaStoreOperation(key, bytes, flags, Seconds(expiry), StoreMode.Set, leaseCas), cancellationToken).ConfigureAwait(false) != StoreResult.Stored)
+            ClientMetrics.ComputedNotStored();
         return value;
     }
 

@@ -17,6 +17,8 @@ internal static class ClientMetrics
     private static readonly Counter<long> Misses = Meter.CreateCounter<long>("hoard.client.misses", "{key}", "Keys not found by reads");
     private static readonly Counter<long> Errors = Meter.CreateCounter<long>("hoard.client.errors", "{operation}", "Operations that failed (connection, timeout, server error)");
     private static readonly Counter<long> Ejections = Meter.CreateCounter<long>("hoard.client.node.ejections", "{ejection}", "Servers taken out of the ring after repeated failures");
+    private static readonly Counter<long> NotStored = Meter.CreateCounter<long>("hoard.client.getorcreate.not_stored", "{value}",
+        "Values computed by GetOrCreateAsync that were not cached because the item was deleted or rewritten meanwhile");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("hoard.client.operation.duration", "s", "Time from sending a request to its reply");
 
     public static void Hit(int count = 1)
@@ -29,6 +31,13 @@ internal static class ClientMetrics
     {
         if (Misses.Enabled)
             Misses.Add(count);
+    }
+
+    /// <summary>A computed value lost its lease (the item changed while it was computed) and was not cached.</summary>
+    public static void ComputedNotStored()
+    {
+        if (NotStored.Enabled)
+            NotStored.Add(1);
     }
 
     public static void Error(string operation)

@@ -112,6 +112,65 @@ public abstract class GetOrCreateTests : IAsyncLifetime
         Assert.Null(await _second.GetAsync("row"));
     }
 
+    [Fact]
+    public async Task Each_call_counts_one_hit_or_miss_and_a_value_that_lost_its_lease_is_counted()
+    {
+        using var metrics = MetricsOfThisFlow.Listen();
+        Assert.Equal("v", await _first.GetOrCreateAsync("counted", _ => ValueTask.FromResult("v"), TimeSpan.FromMinutes(5)));
+        Assert.Equal("v", await _first.GetOrCreateAsync("counted", _ => ValueTask.FromResult("other"), TimeSpan.FromMinutes(5)));
+        Assert.Equal("v", await _second.GetOrCreateAsync("counted", _ => ValueTask.FromResult("other"), TimeSpan.FromMinutes(5)));
+        Assert.Equal(1, metrics.Total("hoard.client.misses"));
+        Assert.Equal(2, metrics.Total("hoard.client.hits"));
+        Assert.Equal(0, metrics.Total("hoard.client.getorcreate.not_stored"));
+
+        var gate = new TaskCompletionSource();
+        var winner = _first.GetOrCreateAsync("lost", async token =>
+        {
+            await gate.Task.WaitAsync(token);
+            return "computed";
+        }, TimeSpan.FromMinutes(5)).AsTask();
+        await Task.Delay(100);
+        Assert.True(await _second.DeleteAsync("lost"));
+        gate.SetResult();
+        Assert.Equal("computed", await winner);
+        Assert.Equal(1, metrics.Total("hoard.client.getorcreate.not_stored"));
+        Assert.Equal(2, metrics.Total("hoard.client.misses"));
+    }
+
+    /// <summary>
+    /// Hoard.Client's counters as recorded by this test's own calls: the meter is process-wide and other tests run
+    /// alongside, so only measurements made in this async flow (an AsyncLocal it set) are counted.
+    /// </summary>
+    private sealed class MetricsOfThisFlow : IDisposable
+    {
+        private static readonly AsyncLocal<MetricsOfThisFlow?> Current = new();
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _totals = new();
+
+        public static MetricsOfThisFlow Listen()
+        {
+            var metrics = new MetricsOfThisFlow();
+            Current.Value = metrics;
+            metrics._listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Hoard.Client")
+                    listener.EnableMeasurementEvents(instrument);
+            };
+            // Every listener hears every measurement: each keeps only its own flow's.
+            metrics._listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            {
+                if (ReferenceEquals(Current.Value, metrics))
+                    metrics._totals.AddOrUpdate(instrument.Name, value, (_, total) => total + value);
+            });
+            metrics._listener.Start();
+            return metrics;
+        }
+
+        public long Total(string name) => _totals.GetValueOrDefault(name);
+
+        public void Dispose() => _listener.Dispose();
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = System.Diagnostics.Stopwatch.StartNew();
