@@ -417,30 +417,74 @@ public sealed class HoardClient : IAsyncDisposable
     }
 
     /// <summary>Each server's <c>stats</c> (or <c>stats GROUP</c>) as name/value pairs.</summary>
+    /// <exception cref="HoardException">A server did not answer (<see cref="StatsOfEachServerAsync"/> gives the others' figures then).</exception>
     public async ValueTask<IReadOnlyDictionary<ServerEndPoint, IReadOnlyDictionary<string, string>>> StatsAsync(string? group = null, CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<ServerEndPoint, IReadOnlyDictionary<string, string>>();
         foreach (var (server, lines) in await OnEveryServer(group is null ? "stats" : "stats " + group, untilEnd: true, cancellationToken).ConfigureAwait(false))
-        {
-            var stats = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var line in lines)
-            {
-                var parts = line.Split(' ', 3);
-                if (parts.Length == 3 && parts[0] == "STAT")
-                    stats[parts[1]] = parts[2];
-            }
-            result[server] = stats;
-        }
+            result[server] = ParseStats(lines);
         return result;
     }
 
     /// <summary>Each server's version string.</summary>
+    /// <exception cref="HoardException">A server did not answer (<see cref="VersionOfEachServerAsync"/> gives the others' answers then).</exception>
     public async ValueTask<IReadOnlyDictionary<ServerEndPoint, string>> VersionAsync(CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<ServerEndPoint, string>();
         foreach (var (server, lines) in await OnEveryServer("version", untilEnd: false, cancellationToken).ConfigureAwait(false))
-            result[server] = lines[0].StartsWith("VERSION ", StringComparison.Ordinal) ? lines[0]["VERSION ".Length..] : lines[0];
+            result[server] = ParseVersion(lines);
         return result;
+    }
+
+    /// <summary>
+    /// Each server's <c>stats</c> (or <c>stats GROUP</c>), or why it has none: one server down does not hide the
+    /// others' figures (a health page, <c>hoard stats</c>).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<ServerAnswer<IReadOnlyDictionary<string, string>>>> StatsOfEachServerAsync(string? group = null, CancellationToken cancellationToken = default)
+    {
+        var answers = await OnEachServer(group is null ? "stats" : "stats " + group, untilEnd: true, cancellationToken).ConfigureAwait(false);
+        return [.. answers.Select(a => new ServerAnswer<IReadOnlyDictionary<string, string>>(a.Server, a.Lines is { } lines ? ParseStats(lines) : null, a.Error))];
+    }
+
+    /// <summary>Each server's version string, or why it has none.</summary>
+    public async ValueTask<IReadOnlyList<ServerAnswer<string>>> VersionOfEachServerAsync(CancellationToken cancellationToken = default)
+    {
+        var answers = await OnEachServer("version", untilEnd: false, cancellationToken).ConfigureAwait(false);
+        return [.. answers.Select(a => new ServerAnswer<string>(a.Server, a.Lines is { } lines ? ParseVersion(lines) : null, a.Error))];
+    }
+
+    private static string ParseVersion(IReadOnlyList<string> lines) =>
+        lines[0].StartsWith("VERSION ", StringComparison.Ordinal) ? lines[0]["VERSION ".Length..] : lines[0];
+
+    private static Dictionary<string, string> ParseStats(IReadOnlyList<string> lines)
+    {
+        var stats = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var parts = line.Split(' ', 3);
+            if (parts.Length == 3 && parts[0] == "STAT")
+                stats[parts[1]] = parts[2];
+        }
+        return stats;
+    }
+
+    /// <summary>Sends <paramref name="command"/> to every server at once; each server's reply lines or its failure.</summary>
+    private async ValueTask<List<(ServerEndPoint Server, IReadOnlyList<string>? Lines, HoardException? Error)>> OnEachServer(string command, bool untilEnd, CancellationToken cancellationToken)
+    {
+        var pending = Volatile.Read(ref _topology).Nodes.Select(node => (node, Send(node, new TextLinesOperation(command, untilEnd), cancellationToken).AsTask())).ToList();
+        var results = new List<(ServerEndPoint, IReadOnlyList<string>?, HoardException?)>(pending.Count);
+        foreach (var (node, reply) in pending)
+        {
+            try
+            {
+                results.Add((node.Server, await reply.ConfigureAwait(false), null));
+            }
+            catch (HoardException e)
+            {
+                results.Add((node.Server, null, e));
+            }
+        }
+        return results;
     }
 
     public async ValueTask DisposeAsync()

@@ -224,6 +224,31 @@ public abstract class ClientCommandTests : IAsyncLifetime
         var settings = await _client.StatsAsync("settings");
         Assert.All(settings.Values, s => Assert.True(s.ContainsKey("maxbytes")));
     }
+    [Fact]
+    public async Task A_server_that_is_down_is_reported_as_such_and_the_others_still_answer()
+    {
+        var options = new HoardClientOptions { OperationTimeout = TimeSpan.FromSeconds(5) };
+        options.Servers.Add(_servers[0].Address);
+        options.Servers.Add("127.0.0.1:1"); // nothing listens there: the connection is refused
+        await using var client = new HoardClient(options);
+
+        var stats = await client.StatsOfEachServerAsync();
+        Assert.Equal(2, stats.Count);
+        var up = Assert.Single(stats, a => a.Answered);
+        Assert.Equal(_servers[0].Address, up.Server.HostPort);
+        Assert.True(up.Value!.ContainsKey("curr_items"));
+        var down = Assert.Single(stats, a => !a.Answered);
+        Assert.Equal("127.0.0.1:1", down.Server.HostPort);
+        Assert.Null(down.Value);
+        Assert.Contains("127.0.0.1:1", down.Error!.Message, StringComparison.Ordinal);
+
+        var versions = await client.VersionOfEachServerAsync();
+        Assert.StartsWith("1.6", Assert.Single(versions, a => a.Answered).Value, StringComparison.Ordinal);
+        Assert.NotNull(Assert.Single(versions, a => !a.Answered).Error);
+
+        // The all-or-nothing forms still fail as a whole.
+        await Assert.ThrowsAnyAsync<HoardException>(async () => await client.StatsAsync());
+    }
 }
 
 public sealed class HoardClientCommandTests : ClientCommandTests
