@@ -7,8 +7,9 @@ namespace Hoard.Samples.Movies.Health;
 
 /// <summary>
 /// Asks one cache node for its version over a connection of its own, with a short deadline. Separate from
-/// the HoardClient: its <c>VersionAsync</c> asks every node and fails as a whole when one is down, and a
-/// health check must say which node is down.
+/// the HoardClient (whose <c>VersionOfEachServerAsync</c> does say which node is down): a health check wants each
+/// node's own round-trip time and a deadline per node, so that one hung node cannot hold up the report, and a
+/// fresh connection shows whether the node takes new ones.
 /// </summary>
 public static class CacheNodeProbe
 {
