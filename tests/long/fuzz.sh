@@ -6,7 +6,7 @@
 #   SEED            fuzz seed (default: the current Unix time, printed); a failure prints the seed and input index,
 #                   and HOARD_FUZZ_SEED=... HOARD_FUZZ_REPLAY=... with the same test filter replays that one input
 #   PARSER_INPUTS   text/meta parser inputs (default 10,000,000); the binary framing fuzzer gets a quarter as many
-#   SERVER_SECONDS  server-level fuzzing per transport (epoll, .NET sockets), in seconds (default 120)
+#   SERVER_SECONDS  server-level and router-level fuzzing per transport (epoll, .NET sockets), in seconds (default 120)
 #
 # Builds Release once, runs each fuzzer through `dotnet test` with HOARD_FUZZ_* set, prints the counts each one
 # reports and exits non-zero if any invariant broke. docs/testing.md has the results of a run.
@@ -25,6 +25,7 @@ dotnet build Hoard.sln -c Release -v quiet -nologo >/dev/null || {
     # Other projects may be mid-edit; the fuzz tests need only these two.
     dotnet build tests/Hoard.Protocol.Tests -c Release -v quiet -nologo >/dev/null
     dotnet build tests/Hoard.Server.Tests -c Release -v quiet -nologo >/dev/null
+    dotnet build tests/Hoard.Router.Tests -c Release -v quiet -nologo >/dev/null
 }
 
 status=0
@@ -47,5 +48,6 @@ run() { # name project filter env...
 run text-parser tests/Hoard.Protocol.Tests "FullyQualifiedName~TextParserFuzzTests.Mutated" HOARD_FUZZ_INPUTS="$parser_inputs"
 run binary-parser tests/Hoard.Protocol.Tests "FullyQualifiedName~BinaryParserFuzzTests" HOARD_FUZZ_INPUTS="$binary_inputs"
 run server tests/Hoard.Server.Tests "FullyQualifiedName~ServerFuzzTests" HOARD_FUZZ_SECONDS="$server_seconds"
+run router tests/Hoard.Router.Tests "FullyQualifiedName~RouterFuzzTests" HOARD_FUZZ_SECONDS="$server_seconds"
 [ "$status" -eq 0 ] && echo "hoard long fuzz: all passed (seed $seed)" || echo "hoard long fuzz: FAILED (seed $seed)"
 exit "$status"

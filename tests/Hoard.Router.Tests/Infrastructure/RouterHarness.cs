@@ -27,7 +27,8 @@ public sealed class RouterHarness : IAsyncDisposable
 
     public int Port => ((IPEndPoint)Router.EndPoints[0]).Port;
 
-    public static async Task<RouterHarness> StartAsync(string config, Func<RouterOptions, RouterOptions>? configure = null, string? directory = null)
+    public static async Task<RouterHarness> StartAsync(string config, Func<RouterOptions, RouterOptions>? configure = null, string? directory = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("hoard-router-test-").FullName;
         string path = Path.Combine(directory, "router.json");
@@ -46,7 +47,7 @@ public sealed class RouterHarness : IAsyncDisposable
         };
         if (configure is not null)
             options = configure(options);
-        var router = new HoardRouter(options);
+        var router = new HoardRouter(options, loggerFactory);
         await router.StartAsync();
         return new RouterHarness(router, directory, path);
     }
