@@ -123,19 +123,17 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                     break;
             }
             var space = ReceiveSpace();
-            nint received;
-            fixed (byte* buffer = space.Span)
-                received = Recv(Descriptor, buffer, (nuint)space.Length, 0);
-            if (received > 0)
+            var outcome = ReceiveInto(Descriptor, space.Span, out int received);
+            if (outcome == ReceiveOutcome.Data)
             {
-                Received((int)received);
+                Received(received);
                 StartRequests();
                 // A short read means the socket is drained; level-triggered epoll reports any later bytes.
                 if (received < space.Length)
                     break;
                 continue;
             }
-            if (received == 0)
+            if (outcome == ReceiveOutcome.EndOfStream)
             {
                 // The client finished sending: what it sent is still answered (memcached does the same), then close.
                 lock (_gate)
@@ -144,12 +142,8 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                     _inFlight.Enqueue(PendingReply.Ready(CloseMarker));
                     UpdateInterest();
                 }
-                break;
             }
-            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (error == EINTR)
-                continue;
-            if (error != EAGAIN)
+            else if (outcome == ReceiveOutcome.Failed)
             {
                 Close();
                 return;

@@ -65,34 +65,29 @@ internal sealed unsafe class EpollConnection : IServerConnection, IEpollSocket
                 return;
             }
             var space = _session.ReceiveSpan;
-            nint received;
-            fixed (byte* buffer = space)
-                received = Recv(Descriptor, buffer, (nuint)space.Length, 0);
-            if (received > 0)
+            switch (ReceiveInto(Descriptor, space, out int received))
             {
-                _session.Received((int)received);
-                if (!Serve())
+                case ReceiveOutcome.Data:
+                    _session.Received(received);
+                    if (!Serve())
+                        return;
+                    // A short read means the socket is drained; level-triggered epoll reports any later bytes.
+                    if (received < space.Length)
+                        return;
+                    continue;
+                case ReceiveOutcome.EndOfStream:
+                    // The client finished sending; what it sent is still answered (memcached does the same).
+                    _peerClosed = true;
+                    _worker.WatchNothing(this);
+                    if (Serve())
+                        Close();
                     return;
-                // A short read means the socket is drained; level-triggered epoll reports any later bytes.
-                if (received < space.Length)
+                case ReceiveOutcome.WouldBlock:
                     return;
-                continue;
-            }
-            if (received == 0)
-            {
-                // The client finished sending; what it sent is still answered (memcached does the same).
-                _peerClosed = true;
-                _worker.WatchNothing(this);
-                if (Serve())
+                default:
                     Close();
-                return;
+                    return;
             }
-            int error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (error == EINTR)
-                continue;
-            if (error != EAGAIN)
-                Close();
-            return;
         }
     }
 

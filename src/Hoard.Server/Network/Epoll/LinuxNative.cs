@@ -100,4 +100,42 @@ internal static unsafe partial class LinuxNative
         }
         return SendOutcome.Sent;
     }
+
+    /// <summary>What <see cref="ReceiveInto"/> found.</summary>
+    public enum ReceiveOutcome
+    {
+        /// <summary>Bytes arrived.</summary>
+        Data,
+
+        /// <summary>The peer finished sending (FIN).</summary>
+        EndOfStream,
+
+        /// <summary>Nothing to read now: wait for <c>EPOLLIN</c>.</summary>
+        WouldBlock,
+
+        /// <summary>The connection failed (reset): close it.</summary>
+        Failed,
+    }
+
+    /// <summary>One non-blocking receive into <paramref name="into"/> (retried when a signal interrupts it).</summary>
+    public static ReceiveOutcome ReceiveInto(int descriptor, Span<byte> into, out int received)
+    {
+        while (true)
+        {
+            nint count;
+            fixed (byte* buffer = into)
+                count = Recv(descriptor, buffer, (nuint)into.Length, 0);
+            if (count > 0)
+            {
+                received = (int)count;
+                return ReceiveOutcome.Data;
+            }
+            received = 0;
+            if (count == 0)
+                return ReceiveOutcome.EndOfStream;
+            int error = Marshal.GetLastPInvokeError();
+            if (error != EINTR)
+                return error == EAGAIN ? ReceiveOutcome.WouldBlock : ReceiveOutcome.Failed;
+        }
+    }
 }
