@@ -506,13 +506,13 @@ public sealed class HoardClient : IAsyncDisposable
 
     // ---- plumbing ----
 
+    /// <summary>Sends <paramref name="command"/> to every server at once; every server's reply lines, or the first failure (in server order).</summary>
     private async ValueTask<List<(ServerEndPoint Server, IReadOnlyList<string> Lines)>> OnEveryServer(string command, bool untilEnd, CancellationToken cancellationToken)
     {
-        var pending = Volatile.Read(ref _topology).Nodes.Select(node => (node, Send(node, new TextLinesOperation(command, untilEnd), cancellationToken).AsTask())).ToList();
-        var results = new List<(ServerEndPoint, IReadOnlyList<string>)>(pending.Count);
-        foreach (var (node, reply) in pending)
-            results.Add((node.Server, await reply.ConfigureAwait(false)));
-        return results;
+        var answers = await OnEachServer(command, untilEnd, cancellationToken).ConfigureAwait(false);
+        if (answers.FirstOrDefault(a => a.Error is not null).Error is { } error)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return [.. answers.Select(a => (a.Server, a.Lines!))];
     }
 
     private async ValueTask<T?> Recompute<T>(byte[] key, LeaseReply lease, Func<CancellationToken, ValueTask<T>> factory, TimeSpan expiry, CancellationToken cancellationToken)

@@ -88,11 +88,10 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                 return;
             _closed = true;
         }
-        if (_loop.IsCurrentThread || _loop.Stopped.IsCompleted)
-            Release();
-        else
-            _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
+        _loop.RunOnLoop(ReleaseOnLoop, this);
     }
+
+    private static readonly Action<object?> ReleaseOnLoop = static state => ((EpollFrontConnection)state!).Release();
 
     /// <summary>On the loop's thread, after <see cref="Close"/>: nothing sends on the descriptor any more.</summary>
     private void Release()
@@ -257,10 +256,7 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
         if (close)
         {
             // `quit` or the client's FIN, and every reply before it is sent.
-            if (_loop.IsCurrentThread || _loop.Stopped.IsCompleted)
-                Release();
-            else
-                _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
+            _loop.RunOnLoop(ReleaseOnLoop, this);
             return;
         }
         // Requests may be waiting in the buffer: start them on the loop's thread.
@@ -287,7 +283,7 @@ internal sealed unsafe class EpollFrontConnection : FrontConnection, IEpollSocke
                 return false;
             default:
                 _closed = true;
-                _loop.Post(static state => ((EpollFrontConnection)state!).Release(), this);
+                _loop.Post(ReleaseOnLoop, this);
                 return false;
         }
     }

@@ -71,10 +71,7 @@ internal sealed class LoopConnectionPoller(IReadOnlyList<EpollLoop> loops) : ICo
         {
             if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
                 return;
-            if (_loop.IsCurrentThread || _loop.Stopped.IsCompleted)
-                Release();
-            else
-                _loop.Post(static state => ((WatchedSocket)state!).Release(), this);
+            _loop.RunOnLoop(static state => ((WatchedSocket)state!).Release(), this);
         }
 
         /// <summary>The loop stops.</summary>

@@ -52,6 +52,22 @@ public sealed class RouterHarness : IAsyncDisposable
         return new RouterHarness(router, directory, path);
     }
 
+    /// <summary>
+    /// Settings for a router on <paramref name="transport"/> with two front threads and a small in-flight limit per
+    /// client, so that pipelines make reading pause and resume.
+    /// </summary>
+    public static Func<RouterOptions, RouterOptions> OnTransport(Hoard.Server.TransportKind transport, int maxInFlightPerClient) => o => new RouterOptions
+    {
+        ConfigPath = o.ConfigPath,
+        Port = 0,
+        ListenAddresses = o.ListenAddresses,
+        Threads = 2,
+        Transport = transport,
+        MaxInFlightPerClient = maxInFlightPerClient,
+        ServerTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+    };
+
     /// <summary>Replaces the config the Kubernetes way: a new file, then an atomic rename over the old one.</summary>
     public async Task ReplaceConfigAsync(string config)
     {

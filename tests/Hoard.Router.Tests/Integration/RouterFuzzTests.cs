@@ -29,17 +29,7 @@ public sealed class RouterFuzzTests(ITestOutputHelper output)
         var errors = new ErrorLog();
         await using var router = await RouterHarness.StartAsync(
             $$"""{ "pools": { "A": { "servers": ["{{memcached.Address}}"] } }, "route": "PoolRoute|A" }""",
-            o => new RouterOptions
-            {
-                ConfigPath = o.ConfigPath,
-                Port = 0,
-                ListenAddresses = o.ListenAddresses,
-                Threads = 2,
-                Transport = transport,
-                MaxInFlightPerClient = 16,
-                ServerTimeout = TimeSpan.FromSeconds(5),
-                ConnectTimeout = TimeSpan.FromSeconds(2),
-            },
+            RouterHarness.OnTransport(transport, 16),
             loggerFactory: errors);
 
         var guarded = new Dictionary<string, string>();

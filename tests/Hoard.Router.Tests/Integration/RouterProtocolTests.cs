@@ -22,17 +22,7 @@ public abstract class RouterProtocolTests : IAsyncLifetime
         _servers = [Memcached.Start(), Memcached.Start(), Memcached.Start()];
         string servers = string.Join(", ", _servers.Select(s => $"\"{s.Address}\""));
         _router = await RouterHarness.StartAsync($$"""{ "pools": { "A": { "servers": [{{servers}}] } }, "route": "PoolRoute|A" }""",
-            o => new RouterOptions
-            {
-                ConfigPath = o.ConfigPath,
-                Port = 0,
-                ListenAddresses = o.ListenAddresses,
-                Threads = 2,
-                Transport = Transport,
-                MaxInFlightPerClient = InFlightLimit,
-                ServerTimeout = TimeSpan.FromSeconds(5),
-                ConnectTimeout = TimeSpan.FromSeconds(2),
-            });
+            RouterHarness.OnTransport(Transport, InFlightLimit));
     }
 
     protected abstract TransportKind Transport { get; }

@@ -101,6 +101,19 @@ internal sealed unsafe class EpollLoop : IDisposable
         Wake();
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> now when called on the loop's thread (or when the loop has stopped and nothing
+    /// else can touch its sockets), else posts it to the loop: for work that must not race the loop's own handlers.
+    /// </summary>
+    public void RunOnLoop(Action<object?> work, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (IsCurrentThread || Stopped.IsCompleted)
+            work(state);
+        else
+            Post(work, state);
+    }
+
     /// <summary>Starts watching <paramref name="socket"/> (loop thread only); false when epoll refused it.</summary>
     public bool Add(IEpollSocket socket, uint events)
     {
