@@ -37,18 +37,27 @@ public sealed class TopCommandTests
         using var memcached = CacheServer.StartMemcached();
         int closed = CliRun.ClosedPort();
         using var stopTraffic = new CancellationTokenSource();
+        // top's first interval must already see traffic on both servers: it starts once both loops run.
+        using var trafficRunning = new CountdownEvent(2);
         var traffic = new[] { hoard, memcached }.Select(server => Task.Run(() =>
         {
             using var connection = server.Connect();
             connection.Set("present", "value");
+            bool signalled = false;
             while (!stopTraffic.IsCancellationRequested)
             {
                 connection.Get("present");
                 connection.Get("absent");
                 connection.Set("written", "x");
+                if (!signalled)
+                {
+                    trafficRunning.Signal();
+                    signalled = true;
+                }
                 Thread.Sleep(2);
             }
         })).ToArray();
+        Assert.True(trafficRunning.Wait(TimeSpan.FromSeconds(30)), "the traffic did not start");
 
         var (exit, output, error) = await CliRun.RunAsync(
             "top", "--servers", $"{hoard.HostPort},{memcached.HostPort},127.0.0.1:{closed}", "--interval", "400ms", "--iterations", "2");
